@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Placeholder: the CLI is being built.
+export {};

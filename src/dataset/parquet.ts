@@ -1,0 +1,2 @@
+// Placeholder: this entry is being built.
+export {};
