@@ -130,14 +130,6 @@ export class Trainer {
 
     // Preprocessing, fitted on training data only.
     const tPre = performance.now();
-    for (const f of features) {
-      const col = ds.column(f);
-      if (col.missingCount() === col.length) {
-        throw new MlopsError('TRAIN_NO_FEATURES', `Feature column "${f}" is missing in every row, so nothing can be learned from it. Drop it or fix the data.`, {
-          details: { column: f },
-        });
-      }
-    }
     const pipeline = Pipeline.fit(ds, features, mergeSpec(family.defaultPreprocess, this.options.preprocess));
     const train: FitData = { X: pipeline.transform(ds), y: prepared.y, sampleWeight: this.weights(ds, prepared) };
     let validation: FitData | undefined;
@@ -205,8 +197,13 @@ export class Trainer {
       throw new MlopsError('TRAIN_NO_FEATURES', `There are no feature columns besides the target "${target}". Add input columns or pass \`features\`.`);
     }
     for (const f of features) {
-      ds.column(f);
+      const col = ds.column(f);
       if (f === target) throw new MlopsError('TRAIN_INVALID_PARAMS', `The target "${target}" is also listed as a feature; remove it from \`features\`.`);
+      if (col.length > 0 && col.missingCount() === col.length) {
+        throw new MlopsError('TRAIN_NO_FEATURES', `Feature column "${f}" is missing in every row, so nothing can be learned from it. Drop it or fix the data.`, {
+          details: { column: f },
+        });
+      }
     }
     return features;
   }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Dataset } from '../../src/dataset/dataset';
+import { Trainer } from '../../src/trainer/trainer';
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
+
+const ds = Dataset.fromRows([
+  { x: 1, c: 'a', y: 1.5, label: 'yes', flat: 3 },
+  { x: 2, c: 'b', y: 2.5, label: 'no', flat: 3 },
+  { x: 3, c: 'a', y: 0.5, label: 'yes', flat: 3 },
+  { x: 4, c: 'b', y: 4.5, label: 'no', flat: 3 },
+]);
+
+describe('Trainer input checks', () => {
+  it('rejects a missing target column and names the columns', async () => {
+    const t = new Trainer({ model: { type: 'linear' }, target: 'nope' });
+    await expect(t.fit(ds)).rejects.toMatchObject({ code: 'TRAIN_TARGET_MISSING', message: expect.stringContaining('"nope"') });
+  });
+
+  it('rejects a constant target', async () => {
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'flat' }).fit(ds))).toBe('TRAIN_TARGET_CONSTANT');
+    const oneClass = ds.withColumn('label', ['a', 'a', 'a', 'a']);
+    expect(await codeOf(new Trainer({ model: { type: 'logistic' }, target: 'label' }).fit(oneClass))).toBe('TRAIN_TARGET_CONSTANT');
+  });
+
+  it('rejects a target with missing values, with the fix in the message', async () => {
+    const withNull = ds.withColumn('y', [1, null, 3, 4]);
+    await expect(new Trainer({ model: { type: 'linear' }, target: 'y' }).fit(withNull)).rejects.toMatchObject({
+      code: 'TRAIN_TARGET_INVALID',
+      message: expect.stringContaining("dropMissing(['y'])"),
+    });
+  });
+
+  it('rejects a categorical target for a regressor', async () => {
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'label' }).fit(ds))).toBe('TRAIN_TARGET_INVALID');
+    expect(await codeOf(new Trainer({ model: { type: 'gbdt', task: 'regression' }, target: 'label' }).fit(ds))).toBe('TRAIN_TARGET_INVALID');
+  });
+
+  it('rejects features that are missing in every row', async () => {
+    const allMissing = ds.withColumn('x', [null, null, null, null], { type: 'number' });
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'y', features: ['x'] }).fit(allMissing))).toBe('TRAIN_NO_FEATURES');
+  });
+
+  it('rejects unknown model types and feature lists that include the target', async () => {
+    expect(() => new Trainer({ model: { type: 'forest' as never }, target: 'y' })).toThrowError(expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS' }));
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'y', features: ['x', 'y'] }).fit(ds))).toBe('TRAIN_INVALID_PARAMS');
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'y', features: ['zzz'] }).fit(ds))).toBe('DATA_COLUMN_NOT_FOUND');
+  });
+
+  it('rejects logistic regression on more than two classes, pointing at softmax', async () => {
+    const three = ds.withColumn('label', ['a', 'b', 'c', 'a']);
+    await expect(new Trainer({ model: { type: 'logistic' }, target: 'label' }).fit(three)).rejects.toMatchObject({
+      code: 'TRAIN_TARGET_INVALID',
+      message: expect.stringContaining('softmax'),
+    });
+  });
+
+  it('honours an AbortSignal that has already fired', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'y' }).fit(ds, { signal: ac.signal }))).toBe('ABORTED');
+  });
+});
