@@ -298,26 +298,31 @@ export class Pipeline {
     const rows = ds.numRows;
     const cols = this.features.length;
     const data = new Float32Array(rows * cols);
-    this.steps.forEach((step, si) => {
+    // Per step, the source column as a numeric view or as codes in training order.
+    const sources = this.steps.map((step, si) => {
       const col = ds.column(step.column);
-      const off = this.offsets[si];
-      if (step.kind === 'numeric') {
-        const values = numericView(col, step);
-        const { fill, center, scale } = step;
-        const f = fill === null ? NaN : fill;
-        for (let r = 0, p = off; r < rows; r++, p += cols) {
-          const v = values[r];
-          data[p] = ((v === v ? v : f) - center) / scale;
-        }
-        return;
-      }
-      const codes = this.codesFor(col, si);
-      if (step.kind === 'ordinal') {
-        for (let r = 0, p = off; r < rows; r++, p += cols) data[p] = codes[r] >= 0 ? codes[r] : NaN;
-      } else {
-        for (let r = 0, p = off; r < rows; r++, p += cols) if (codes[r] >= 0) data[p + codes[r]] = 1;
-      }
+      return step.kind === 'numeric' ? numericView(col, step) : this.codesFor(col, si);
     });
+    // Rows are processed in blocks so the block of output stays in cache while every
+    // step writes its columns into it (a column-at-a-time pass over a row-major matrix
+    // touches a new cache line per row).
+    const BLOCK = 512;
+    for (let start = 0; start < rows; start += BLOCK) {
+      const end = Math.min(rows, start + BLOCK);
+      for (let si = 0; si < this.steps.length; si++) {
+        const step = this.steps[si];
+        const off = this.offsets[si];
+        if (step.kind === 'numeric') {
+          fillNumeric(data, sources[si] as ArrayLike<number>, start, end, cols, off, step.fill === null ? NaN : step.fill, step.center, step.scale);
+        } else if (step.kind === 'ordinal') {
+          const codes = sources[si] as Int32Array;
+          for (let r = start, p = start * cols + off; r < end; r++, p += cols) data[p] = codes[r] >= 0 ? codes[r] : NaN;
+        } else {
+          const codes = sources[si] as Int32Array;
+          for (let r = start, p = start * cols + off; r < end; r++, p += cols) if (codes[r] >= 0) data[p + codes[r]] = 1;
+        }
+      }
+    }
     return { data, rows, cols };
   }
 
@@ -356,7 +361,7 @@ export class Pipeline {
       const raw = row[step.column];
       if (raw === undefined) {
         ok = false;
-        if (issues.length < maxIssues && !(step.column in row)) {
+        if (issues.length < maxIssues) {
           issues.push({ row: rowIndex, column: step.column, problem: 'missing_column', message: `row ${rowIndex} has no "${step.column}" (send null for a missing value)` });
         }
         continue;
@@ -456,6 +461,23 @@ export class Pipeline {
       }
     }
     return out;
+  }
+}
+
+function fillNumeric(
+  data: Float32Array,
+  values: ArrayLike<number>,
+  start: number,
+  end: number,
+  cols: number,
+  off: number,
+  fill: number,
+  center: number,
+  scale: number,
+): void {
+  for (let r = start, p = start * cols + off; r < end; r++, p += cols) {
+    const v = values[r];
+    data[p] = ((v === v ? v : fill) - center) / scale;
   }
 }
 

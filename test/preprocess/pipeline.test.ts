@@ -74,6 +74,7 @@ describe('Pipeline', () => {
       { amount: 'abc', country: 'DE', vip: true },
       { country: 'XX', vip: 'maybe' },
       { amount: NaN, country: 'US', vip: false, extra: 1 },
+      { amount: undefined, country: 'US', vip: false },
     ]);
     expect(issues.map((i) => [i.row, i.column, i.problem])).toEqual([
       [0, 'amount', 'wrong_type'],
@@ -81,6 +82,7 @@ describe('Pipeline', () => {
       [1, 'country', 'unseen_category'],
       [1, 'vip', 'wrong_type'],
       [2, 'amount', 'not_finite'],
+      [3, 'amount', 'missing_column'],
     ]);
   });
 
