@@ -18,7 +18,8 @@
  * - `PIPELINE_*`: preprocessing fit/transform problems.
  * - `BACKEND_*`: compute-backend selection.
  * - `TRAIN_*`: training problems (bad target, too few rows, diverged).
- * - `METRIC_*`: evaluation input problems.
+ * - `METRIC_*`, `GATE_*`, `COMPARE_*`, `REPORT_*`: evaluation input, gate rules,
+ *   comparisons of reports from different data, unreadable report documents.
  * - `ARTIFACT_*`: artifact file format and integrity.
  * - `PREDICT_*`: prediction input that does not match a model's signature.
  * - `REGISTRY_*`, `STORE_*`: registry and storage adapters.
@@ -42,6 +43,7 @@ export type ErrorCode =
   | 'DATA_NON_FINITE'
   | 'DATA_ENCODING'
   | 'DATA_TOO_LARGE'
+  | 'DATA_SOURCE'
   | 'SCHEMA_MISMATCH'
   | 'SCHEMA_VIOLATION'
   | 'CSV_PARSE'
@@ -67,6 +69,8 @@ export type ErrorCode =
   | 'METRIC_INVALID_INPUT'
   | 'METRIC_UNDEFINED'
   | 'GATE_INVALID'
+  | 'COMPARE_INCOMPATIBLE'
+  | 'REPORT_INVALID'
   // artifacts
   | 'ARTIFACT_CORRUPT'
   | 'ARTIFACT_INTEGRITY'

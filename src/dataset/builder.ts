@@ -164,11 +164,20 @@ export class TypeInferrer {
 export class IssueLog {
   readonly issues: CellIssue[] = [];
   total = 0;
+  private readonly inferredFrom = new Map<string, number>();
   constructor(
     readonly mode: InvalidCellPolicy,
     readonly maxErrors: number,
     private readonly source: string,
   ) {}
+
+  /**
+   * Records that a column's type was inferred from its first `sampleRows` rows, so a
+   * report about a later bad cell can say how to fix the inference.
+   */
+  noteInferred(column: string, sampleRows: number): void {
+    this.inferredFrom.set(column, sampleRows);
+  }
 
   add(issue: CellIssue): void {
     this.total++;
@@ -184,16 +193,21 @@ export class IssueLog {
   }
 
   private throw(): never {
-    const lines = this.issues.slice(0, this.maxErrors).map(formatIssue);
+    const shown = this.issues.slice(0, this.maxErrors);
+    const lines = shown.map(formatIssue);
     const more = this.total > lines.length ? `\n  ... and more (stopped after ${lines.length})` : '';
     const allNonFinite = this.issues.every((i) => i.code === 'DATA_NON_FINITE');
-    const hint = allNonFinite
+    let hint = allNonFinite
       ? "Fix the data, or pass { nonFinite: 'missing' } to store non-finite numbers as missing."
       : "Fix the data, declare the column's type in `schema`, or pass { mode: 'coerce' } to load bad cells as missing.";
+    const inferred = [...new Set(shown.filter((i) => i.code !== 'DATA_NON_FINITE').map((i) => i.column))].filter((c) => this.inferredFrom.has(c));
+    for (const c of inferred) {
+      hint += `\nColumn "${c}" was inferred as a type from its first ${this.inferredFrom.get(c)} rows and a later cell does not fit it: declare its type (e.g. { schema: { ${JSON.stringify(c)}: 'category' } }) or raise inferSampleSize.`;
+    }
     throw new MlopsError(
       allNonFinite ? 'DATA_NON_FINITE' : 'SCHEMA_VIOLATION',
       `${this.source}: ${this.total === 1 ? 'a cell does' : `${lines.length}${more ? '+' : ''} cells do`} not fit the schema:\n  ${lines.join('\n  ')}${more}\n${hint}`,
-      { details: { issues: this.issues.slice(0, this.maxErrors) } },
+      { details: { issues: shown } },
     );
   }
 }
@@ -204,33 +218,50 @@ export function formatIssue(issue: CellIssue): string {
   return `${where}, column "${issue.column}": ${issue.value} ${issue.reason}`;
 }
 
+const FIRST_BLOCK = 256;
+const MAX_BLOCK = 65_536;
+
 /**
  * Builds one typed column from cells pushed in row order. Bad cells are reported to the
  * {@link IssueLog} and stored as missing.
+ *
+ * Values go into blocks that grow from 256 to 65,536 cells, so a streaming load never
+ * copies a whole column while it grows and wastes at most one block; `finish()` copies
+ * the blocks into one array (none when a `capacity` hint was exact). Missing cells are
+ * `NaN` (numbers, dates, booleans) or code `-1` (categories) while building: present
+ * numbers are always finite, so the missing mask is derived at the end.
  * @internal
  */
 export class ColumnBuilder {
+  /** Current block for number, boolean (0/1) and date columns. */
   private num: Float64Array | Float32Array;
+  /** Current block for category columns. */
   private codes: Int32Array;
-  private mask: Uint8Array;
+  /** Filled earlier blocks. */
+  private blocks: (Float64Array | Float32Array | Int32Array)[] = [];
+  /** Cells in `blocks`. */
+  private filled = 0;
+  /** Cells in the current block. */
+  private pos = 0;
   private anyMissing = false;
-  private length = 0;
   private readonly dict = new Map<string, number>();
   private readonly categories: string[] = [];
   private readonly allowed: Set<string> | null;
   private readonly missingTokens: ReadonlySet<string>;
   private readonly nonFiniteMissing: boolean;
+  private readonly float32: boolean;
 
   constructor(
     readonly field: Field,
     private readonly log: IssueLog,
     options: ParseOptions = {},
-    capacity = 1024,
+    capacity = FIRST_BLOCK,
   ) {
     const cap = Math.max(16, capacity);
-    this.num = field.type === 'number' && options.float32 ? new Float32Array(cap) : new Float64Array(field.type === 'category' ? 0 : cap);
-    this.codes = new Int32Array(field.type === 'category' ? cap : 0);
-    this.mask = new Uint8Array(cap);
+    this.float32 = field.type === 'number' && options.float32 === true;
+    const isCategory = field.type === 'category';
+    this.num = this.float32 ? new Float32Array(cap) : new Float64Array(isCategory ? 0 : cap);
+    this.codes = new Int32Array(isCategory ? cap : 0);
     this.allowed = field.categories ? new Set(field.categories) : null;
     if (field.categories) {
       for (const c of field.categories) this.code(c);
@@ -240,19 +271,14 @@ export class ColumnBuilder {
   }
 
   private grow(): void {
-    const cap = this.mask.length * 2;
-    const mask = new Uint8Array(cap);
-    mask.set(this.mask);
-    this.mask = mask;
-    if (this.field.type === 'category') {
-      const codes = new Int32Array(cap);
-      codes.set(this.codes);
-      this.codes = codes;
-    } else {
-      const num = new (this.num.constructor as Float64ArrayConstructor)(cap);
-      num.set(this.num);
-      this.num = num;
-    }
+    const isCategory = this.field.type === 'category';
+    const current = isCategory ? this.codes : this.num;
+    this.blocks.push(current);
+    this.filled += current.length;
+    const size = Math.min(MAX_BLOCK, Math.max(FIRST_BLOCK, current.length * 2));
+    if (isCategory) this.codes = new Int32Array(size);
+    else this.num = this.float32 ? new Float32Array(size) : new Float64Array(size);
+    this.pos = 0;
   }
 
   private code(value: string): number {
@@ -267,7 +293,6 @@ export class ColumnBuilder {
 
   private setMissing(i: number, row: number, line: number | undefined, raw: unknown): void {
     this.anyMissing = true;
-    this.mask[i] = 1;
     if (this.field.type === 'category') this.codes[i] = -1;
     else this.num[i] = NaN;
     if (!this.field.nullable && raw !== undefined) {
@@ -284,16 +309,24 @@ export class ColumnBuilder {
 
   private bad(i: number, row: number, line: number | undefined, raw: unknown, reason: string, code: CellIssue['code']): void {
     this.anyMissing = true;
-    this.mask[i] = 1;
     if (this.field.type === 'category') this.codes[i] = -1;
     else this.num[i] = NaN;
     this.log.add({ row, line, column: this.field.name, value: show(raw), reason, code });
   }
 
+  /**
+   * Appends a finite number to a `number` column: the loaders' fast path for values
+   * they parsed themselves. The caller guarantees the column type and finiteness.
+   */
+  pushNumber(value: number): void {
+    if (this.pos === this.num.length) this.grow();
+    this.num[this.pos++] = value;
+  }
+
   /** Appends a cell. `row` is the dataset row index used in reports. */
   push(raw: unknown, row: number, line?: number): void {
-    if (this.length === this.mask.length) this.grow();
-    const i = this.length++;
+    if (this.pos === (this.field.type === 'category' ? this.codes.length : this.num.length)) this.grow();
+    const i = this.pos++;
     if (raw === null || raw === undefined || (typeof raw === 'string' && this.missingTokens.has(raw))) {
       this.setMissing(i, row, line, raw ?? null);
       return;
@@ -350,26 +383,72 @@ export class ColumnBuilder {
 
   /** Number of cells pushed so far. */
   get size(): number {
-    return this.length;
+    return this.filled + this.pos;
   }
 
-  /** The finished column (buffers trimmed to length). */
+  /**
+   * Makes room for `total` cells in one array, so a loader that can estimate the row
+   * count (from the source's byte size) avoids the final copy in `finish()`.
+   */
+  reserve(total: number): void {
+    const n = this.size;
+    if (total <= n + (this.field.type === 'category' ? this.codes.length : this.num.length) - this.pos) return;
+    const isCategory = this.field.type === 'category';
+    const current = isCategory ? this.codes : this.num;
+    const next = new (current.constructor as { new (n: number): typeof current })(total);
+    let offset = 0;
+    for (const b of this.blocks) {
+      next.set(b, offset);
+      offset += b.length;
+    }
+    next.set(current.subarray(0, this.pos), offset);
+    this.blocks = [];
+    this.filled = 0;
+    this.pos = n;
+    if (isCategory) this.codes = next as Int32Array;
+    else this.num = next as Float64Array | Float32Array;
+  }
+
+  /** Joins the blocks into one array of `size` cells and releases them. */
+  private joined<T extends Float64Array | Float32Array | Int32Array>(current: T): T {
+    const n = this.size;
+    if (this.blocks.length === 0) {
+      // One array: hand it over as it is, or as a view when the spare room is small.
+      if (current.length === n) return current;
+      if ((current.length - n) * 16 <= current.length) return current.subarray(0, n) as T;
+    }
+    const out = new (current.constructor as { new (n: number): T })(n);
+    let offset = 0;
+    for (const b of this.blocks) {
+      out.set(b as T, offset);
+      offset += b.length;
+    }
+    out.set(current.subarray(0, this.pos) as T, offset);
+    this.blocks = [];
+    return out;
+  }
+
+  /** The finished column. The builder must not be used afterwards. */
   finish(): Column {
-    const n = this.length;
-    const mask = this.anyMissing ? this.mask.slice(0, n) : null;
     const name = this.field.name;
+    if (this.field.type === 'category') return new CategoryColumn(name, this.joined(this.codes), this.categories.slice());
+    const values = this.joined(this.num);
+    const n = values.length;
+    let mask: Uint8Array | null = null;
+    if (this.anyMissing) {
+      mask = new Uint8Array(n);
+      for (let i = 0; i < n; i++) if (values[i] !== values[i]) mask[i] = 1;
+    }
     switch (this.field.type) {
       case 'number':
-        return new NumberColumn(name, this.num.slice(0, n), mask);
+        return new NumberColumn(name, values, mask);
       case 'boolean': {
-        const values = new Uint8Array(n);
-        for (let i = 0; i < n; i++) values[i] = this.num[i] === 1 ? 1 : 0;
-        return new BooleanColumn(name, values, mask);
+        const bools = new Uint8Array(n);
+        for (let i = 0; i < n; i++) bools[i] = values[i] === 1 ? 1 : 0;
+        return new BooleanColumn(name, bools, mask);
       }
       case 'date':
-        return new DateColumn(name, (this.num as Float64Array).slice(0, n), mask);
-      case 'category':
-        return new CategoryColumn(name, this.codes.slice(0, n), this.categories.slice());
+        return new DateColumn(name, values as Float64Array, mask);
     }
   }
 }

@@ -230,6 +230,14 @@ export class Dataset {
    * Loads CSV text, streaming: `source` is a file path, the CSV text itself (a string
    * containing a newline), bytes, or a web `ReadableStream`/Node readable of bytes.
    * The text is never held in memory as a whole.
+   *
+   * @example
+   * ```ts
+   * const ds = await Dataset.fromCSV('./transactions.csv', {
+   *   schema: { amount: 'number', country: 'category' }, // others are inferred
+   *   mode: 'strict', // a bad cell fails the load with its row, line and column
+   * });
+   * ```
    */
   static fromCSV(source: CSVSource, options: CSVOptions = {}): Promise<Dataset> {
     return readCSV(source, options);

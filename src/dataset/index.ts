@@ -13,3 +13,4 @@ export type { SplitOptions, KFoldOptions, TimeSplitOptions, SplitIndices } from 
 export * from './profile';
 export type { CSVOptions, CSVSource } from './csv';
 export type { NDJSONOptions, NDJSONSource } from './ndjson';
+export type { ByteSource } from './io/byte-source';
