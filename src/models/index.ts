@@ -1,3 +1,6 @@
 export * from './types';
 export * from './model';
 export { MODEL_TYPES, getFamily, loadPredictor } from './families';
+export { linearCoefficients, type FeatureCoefficients, type LinearCoefficients, type LinearParams } from './linear/index';
+export type { LogisticParams } from './logistic/index';
+export type { SoftmaxParams } from './softmax/index';
