@@ -14,6 +14,8 @@ import { getFamily } from '../models/families';
 import { Model, type RunRecord } from '../models/model';
 import type { BackendHandle, ClassLabel, FitData, ModelType, ProgressEvent, Task } from '../models/types';
 import { VERSION } from '../version';
+import { type CrossValidateOptions, type CrossValidationResult, crossValidate } from './cross-validate';
+import { type SearchOptions, type SearchResult, search } from './search';
 
 /** The model to train: a family and its parameters. */
 export type ModelSpec = { type: ModelType; task?: 'regression' | 'classification' | Task } & Record<string, unknown>;
@@ -188,6 +190,48 @@ export class Trainer {
       extras: result.extras,
     };
     return new Model(pipeline, predictor, target, runRecord);
+  }
+
+  /**
+   * k-fold cross-validation: trains on k-1 folds and scores the held-out fold, k times
+   * (stratified by the target for classification). Returns every metric per fold with
+   * means and standard deviations.
+   *
+   * @example
+   * ```ts
+   * const cv = await trainer.crossValidate(ds, { folds: 5 });
+   * console.log(`${cv.metric}: ${cv.mean[cv.metric]} ± ${cv.std[cv.metric]}`);
+   * ```
+   */
+  crossValidate(ds: Dataset, options: CrossValidateOptions = {}): Promise<CrossValidationResult> {
+    return crossValidate(this, ds, options);
+  }
+
+  /**
+   * Hyper-parameter search, grid or seeded random, each candidate scored by
+   * cross-validation (default 3 folds) or on a validation set. Returns every trial's
+   * scores, the best parameters, and (unless `refit: false`) the best candidate trained
+   * on all of `ds`.
+   *
+   * @example
+   * ```ts
+   * const result = await new Trainer({ model: { type: 'gbdt' }, target: 'fraud' }).search(train, {
+   *   space: { maxDepth: [3, 6], learningRate: { min: 0.03, max: 0.3, log: true } },
+   *   trials: 10,
+   * });
+   * result.bestParams; // e.g. { maxDepth: 6, learningRate: 0.11 }
+   * ```
+   */
+  search(ds: Dataset, options: SearchOptions): Promise<SearchResult> {
+    return search(this, ds, options);
+  }
+
+  /** A trainer with the same options and these model parameters merged over the current ones. */
+  withParams(params: Record<string, unknown>): Trainer {
+    if ('type' in params) {
+      throw new MlopsError('TRAIN_INVALID_PARAMS', 'withParams cannot change the model type; create another Trainer.');
+    }
+    return new Trainer({ ...this.options, model: { ...this.options.model, ...params } });
   }
 
   private resolveFeatures(ds: Dataset): string[] {
