@@ -1,21 +1,26 @@
 /**
- * Resolving the compute backend for a training run. (Until the backend registry lands,
- * every family runs on the SDK's own typed-array kernels.)
+ * The {@link BackendHandle} a training run receives.
  *
  * @module
  */
 import type { BackendHandle } from '../models/types';
 import type { Matrix } from '../preprocess/pipeline';
 import { JsDesignMatrix } from './js-matrix';
+import { backendHandleFor } from './registry';
 
-/** The handle for the SDK's own kernels. @internal */
+/** The handle for families that use no backend (their run record says `js`). @internal */
 export const JS_BACKEND: BackendHandle = {
   name: 'js',
   kind: 'js',
   matrix: (X: Matrix) => new JsDesignMatrix(X),
 };
 
-/** @internal */
-export async function resolveBackendHandle(_name?: string): Promise<BackendHandle> {
-  return JS_BACKEND;
+/**
+ * The handle for the Trainer's `backend` option: a name (`'auto'` is selected once and
+ * reused), or undefined for the backend chosen by the last `useBackend` call, else `cpu`.
+ * Throws `BACKEND_NOT_FOUND` / `BACKEND_UNAVAILABLE` / `DEPENDENCY_MISSING`.
+ * @internal
+ */
+export function resolveBackendHandle(name?: string): Promise<BackendHandle> {
+  return backendHandleFor(name);
 }

@@ -1,2 +1,13 @@
-// Public exports of this area are added here.
-export {};
+export { useBackend, registerBackend, listBackends, currentBackend, disposeBackends } from './registry';
+export type {
+  BackendFactory,
+  BackendFailure,
+  BackendInfo,
+  BackendKind,
+  BackendSelection,
+  GpuAdapterReport,
+  JsBackendImpl,
+  RegisterBackendOptions,
+  UseBackendOptions,
+  WebGpuOptions,
+} from './types';

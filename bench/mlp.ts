@@ -1,0 +1,128 @@
+/**
+ * MLP training throughput: mlops-kit's `mlp` family (32 inputs, 64 relu units, 1 sigmoid
+ * output; Adam 1e-3, batch 256, 5 epochs, no early stopping) on every backend, against
+ * scikit-learn's MLPClassifier with the same architecture and settings, single thread
+ * (bench/baselines/sklearn_mlp.py), on a seeded 200,000 x 32 binary set. Also
+ * @tensorflow/tfjs-backend-cpu (registered as the custom backend `tfjs-cpu`), which the
+ * SDK's own `cpu` kernels replace.
+ *
+ *   node --import tsx bench/mlp.ts                     # 200,000 train / 50,000 test rows
+ *   BENCH_QUICK=1 node --import tsx bench/mlp.ts       # 20,000 / 5,000 rows
+ *   BENCH_ROWS=50000 BENCH_BACKENDS=cpu,wasm node --import tsx bench/mlp.ts
+ *   BENCH_HIDDEN=16 BENCH_BATCH=32 node --import tsx bench/mlp.ts   # a small network
+ *
+ * rows/s = training rows x epochs / fit time (the run record's `durations.fitMs`: the
+ * family fit on the standardised matrix; scikit-learn: MLPClassifier.fit on StandardScaler
+ * output). On a software WebGPU adapter (Mesa llvmpipe: no GPU on the machine) webgpu
+ * trains on at most BENCH_SOFTWARE_GPU_ROWS rows (default 20,000) so the run stays short;
+ * rows/s stays comparable.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { disposeBackends, useBackend } from '../src/backend/index';
+import { Dataset } from '../src/dataset/dataset';
+import { createRng } from '../src/random';
+import { Trainer } from '../src/trainer/trainer';
+import { registerTfjsCpu } from './tfjs-cpu';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROWS = Number(process.env.BENCH_ROWS ?? (QUICK ? 20_000 : 200_000));
+const TEST_ROWS = Math.round(ROWS / 4);
+const SOFTWARE_GPU_ROWS = Number(process.env.BENCH_SOFTWARE_GPU_ROWS ?? 20_000);
+const COLS = 32;
+const HIDDEN = Number(process.env.BENCH_HIDDEN ?? 64);
+const EPOCHS = 5;
+const BATCH = Number(process.env.BENCH_BATCH ?? 256);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'cpu,wasm,webgpu,tfjs-cpu').split(',').filter(Boolean);
+
+/** Features on mixed scales; labels from a nonlinear function of a few of them, 5% noise. */
+function generate(rows: number, seed: number): { X: Float32Array; y: Uint8Array } {
+  const rng = createRng(seed);
+  const X = new Float32Array(rows * COLS);
+  const y = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const o = r * COLS;
+    for (let j = 0; j < COLS; j++) X[o + j] = rng.normal() * (1 + j / 8) + j;
+    const a = X[o] - 0;
+    const b = (X[o + 1] - 1) / 1.125;
+    const c = (X[o + 2] - 2) / 1.25;
+    const s = a * b + Math.sin(2 * c) + 0.3 * ((X[o + 3] - 3) / 1.375) ** 2 - 0.3;
+    y[r] = (s > 0) !== rng.next() < 0.05 ? 1 : 0;
+  }
+  return { X, y };
+}
+
+function toDataset(X: Float32Array, y: Uint8Array, rows: number): Dataset {
+  const cols: Record<string, Float32Array | string[]> = {};
+  for (let j = 0; j < COLS; j++) cols[`f${j}`] = Float32Array.from({ length: rows }, (_, r) => X[r * COLS + j]);
+  cols.y = Array.from(y.subarray(0, rows), (v) => (v ? 'yes' : 'no'));
+  return Dataset.fromColumns(cols);
+}
+
+function table(header: string[], rows: string[][]): void {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  for (const r of all) console.log(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
+}
+
+const train = generate(ROWS, 1);
+const test = generate(TEST_ROWS, 2);
+const dir = mkdtempSync(join(tmpdir(), 'mlops-bench-mlp-'));
+try {
+  writeFileSync(join(dir, 'x_train.f32'), train.X);
+  writeFileSync(join(dir, 'y_train.u8'), train.y);
+  writeFileSync(join(dir, 'x_test.f32'), test.X);
+  writeFileSync(join(dir, 'y_test.u8'), test.y);
+  const threads = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const sk = JSON.parse(
+    execFileSync('/usr/bin/python3', [join(HERE, 'baselines/sklearn_mlp.py'), dir, String(ROWS), String(TEST_ROWS), String(COLS), String(HIDDEN), String(EPOCHS), String(BATCH)], {
+      env: { ...process.env, ...threads },
+      encoding: 'utf8',
+    }),
+  ) as { fitMs: number; rowsPerSecond: number; testAccuracy: number };
+
+  const testDs = toDataset(test.X, test.y, TEST_ROWS);
+  const results: string[][] = [];
+  if (BACKENDS.includes('tfjs-cpu')) await registerTfjsCpu();
+  for (const name of BACKENDS) {
+    let note = '';
+    let rows = ROWS;
+    try {
+      const sel = await useBackend(name);
+      if (sel.adapter !== undefined) note = `${sel.adapter.software ? 'software adapter: ' : ''}${sel.adapter.description}`;
+      if (sel.wasm !== undefined) note = `SIMD ${sel.wasm.simd ? 'on' : 'off'}, threads ${sel.wasm.threads ? 'on' : 'off'}`;
+      if (name === 'tfjs-cpu') note = '@tensorflow/tfjs-backend-cpu';
+      if (sel.adapter?.software) rows = Math.min(ROWS, SOFTWARE_GPU_ROWS);
+    } catch (err) {
+      results.push([name, 'n/a', 'n/a', 'n/a', `not available: ${(err as Error).message.split('\n')[0]}`]);
+      continue;
+    }
+    const ds = toDataset(train.X, train.y, rows);
+    const model = await new Trainer({
+      model: { type: 'mlp', hiddenLayers: [HIDDEN], activation: 'relu', optimizer: 'adam', learningRate: 1e-3, batchSize: BATCH, epochs: EPOCHS, earlyStopping: false },
+      target: 'y',
+      backend: name,
+      seed: 1,
+    }).fit(ds);
+    const rate = (rows * EPOCHS) / (model.runRecord.durations.fitMs / 1000);
+    const labels = (await model.predict(testDs)).labels!;
+    let correct = 0;
+    for (let i = 0; i < TEST_ROWS; i++) if ((labels[i] === 'yes') === (test.y[i] === 1)) correct++;
+    if (rows < ROWS) note += ` (${rows.toLocaleString('en-US')} rows)`;
+    results.push([name, Math.round(rate).toLocaleString('en-US'), (rate / sk.rowsPerSecond).toFixed(2), (correct / TEST_ROWS).toFixed(4), note]);
+  }
+  await disposeBackends();
+
+  console.log(`\nMLP ${COLS}-${HIDDEN}-1, ${EPOCHS} epochs, batch ${BATCH}, Adam 1e-3: ${ROWS.toLocaleString('en-US')} training rows, ${TEST_ROWS.toLocaleString('en-US')} test rows`);
+  console.log('rows/s = rows x epochs / fit time; ratio = mlops-kit rows/s / scikit-learn rows/s (higher is better)\n');
+  table(
+    ['backend', 'rows/s', 'ratio', 'test acc', 'note'],
+    [['sklearn MLPClassifier (1 thread)', Math.round(sk.rowsPerSecond).toLocaleString('en-US'), '1.00', sk.testAccuracy.toFixed(4), `baseline, fit ${(sk.fitMs / 1000).toFixed(2)} s`], ...results],
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
