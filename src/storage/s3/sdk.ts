@@ -1,0 +1,51 @@
+/**
+ * Lazy loading of @aws-sdk/client-s3 (an optional peer dependency) and the structural
+ * client type the store accepts.
+ *
+ * @module
+ */
+import { MlopsError } from '../../errors';
+
+/** Anything with the `send` of an `S3Client` (an injected client is used as is). */
+export interface S3ClientLike {
+  send(command: unknown): Promise<unknown>;
+  destroy?(): void;
+}
+
+/** Options for a client the store creates; anything left out comes from the SDK's default chain. */
+export interface S3ClientOptions {
+  /** AWS region (default: the SDK's chain, e.g. `AWS_REGION`). */
+  region?: string;
+  /** Endpoint of an S3-compatible service (MinIO, R2, a local server). */
+  endpoint?: string;
+  /** Path-style URLs (`http://host/bucket/key`), needed by most S3-compatible servers. */
+  forcePathStyle?: boolean;
+  /** Static credentials (default: the SDK's chain: environment, profile, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** The parts of the SDK module the store uses. */
+export interface S3Sdk {
+  S3Client: new (config: object) => S3ClientLike;
+  PutObjectCommand: new (input: object) => unknown;
+  GetObjectCommand: new (input: object) => unknown;
+  HeadObjectCommand: new (input: object) => unknown;
+  DeleteObjectCommand: new (input: object) => unknown;
+  CopyObjectCommand: new (input: object) => unknown;
+  ListObjectsV2Command: new (input: object) => unknown;
+}
+
+/** Loads the SDK, or throws `DEPENDENCY_MISSING` saying how to install it. */
+export async function loadS3Sdk(): Promise<S3Sdk> {
+  try {
+    return (await import('@aws-sdk/client-s3')) as unknown as S3Sdk;
+  } catch (err) {
+    throw new MlopsError('DEPENDENCY_MISSING', 'The s3 blob store needs the @aws-sdk/client-s3 package: npm install @aws-sdk/client-s3', { cause: err });
+  }
+}
+
+/** Whether an SDK error means "no such object". */
+export function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey';
+}

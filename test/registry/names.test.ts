@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatReference, MAX_NAME_LENGTH, parseReference, validateAlias, validateModelName } from '../../src/registry/index';
+
+const nameChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789._-'.split(''));
+const anyChar = fc.constantFrom(...'aZ09._-/\\@ :*?"<>|\0é'.split(''));
+
+function accepts(f: () => unknown): boolean {
+  try {
+    f();
+    return true;
+  } catch (err) {
+    expect((err as { code?: string }).code).toBe('REGISTRY_INVALID_NAME');
+    return false;
+  }
+}
+
+describe('names', () => {
+  it('accepts only names that are safe as a directory name and unambiguous in a reference', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: anyChar, maxLength: 140 }), (s) => {
+        if (!accepts(() => validateModelName(s))) return;
+        expect(s.length >= 1 && s.length <= MAX_NAME_LENGTH).toBe(true);
+        expect(/[/\\@\0 :]/.test(s) || s.includes('..') || s.startsWith('.') || s.startsWith('-')).toBe(false);
+        expect(s).toBe(s.toLowerCase());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips references through format and parse', () => {
+    const name = fc.string({ unit: nameChar, minLength: 1, maxLength: 40 }).filter((s) => accepts(() => validateModelName(s)));
+    const alias = fc.string({ unit: nameChar, minLength: 1, maxLength: 30 }).filter((s) => accepts(() => validateAlias(s, true)));
+    fc.assert(
+      fc.property(name, fc.oneof(fc.integer({ min: 1, max: 1e9 }), alias), (n, target) => {
+        const ref = typeof target === 'number' ? { name: n, version: target } : { name: n, alias: target };
+        expect(parseReference(formatReference(ref))).toEqual(ref);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('parses the documented forms', () => {
+    expect(parseReference('fraud@production')).toEqual({ name: 'fraud', alias: 'production' });
+    expect(parseReference('fraud/3')).toEqual({ name: 'fraud', version: 3 });
+    expect(parseReference('fraud@latest')).toEqual({ name: 'fraud', alias: 'latest' });
+    expect(parseReference({ name: 'fraud', version: 2 })).toEqual({ name: 'fraud', version: 2 });
+    expect(() => parseReference('fraud')).toThrow(/fraud@production/);
+    expect(() => validateAlias('latest', false)).toThrow(/reserved/);
+  });
+});
