@@ -62,7 +62,7 @@ function sliceMask(mask: Uint8Array | null, start: number, end: number): Uint8Ar
 }
 
 /** Behaviour shared by every column type. */
-interface ColumnBase {
+export interface ColumnBase {
   /** Column name. */
   readonly name: string;
   /** Number of rows. */

@@ -7,6 +7,7 @@
  * @module
  */
 export { Registry } from './registry';
+export type { DefaultArtifact } from './default-decoder';
 export type {
   ModelVersion,
   RegistrableArtifact,

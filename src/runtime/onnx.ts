@@ -46,7 +46,8 @@ export interface OrtModule {
   Tensor: new (type: string, data: unknown, dims: readonly number[]) => unknown;
 }
 
-interface OrtValueMetadata {
+/** Shape and type information onnxruntime reports for one model input or output. */
+export interface OrtValueMetadata {
   name: string;
   isTensor: boolean;
   type?: string;
