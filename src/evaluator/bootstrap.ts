@@ -12,7 +12,7 @@
 import { throwIfAborted } from '../errors';
 import { createRng, type Rng, type Seed } from '../random';
 import { invalidInput } from './inputs';
-import { percentileSorted } from './stats';
+import { percentileSorted } from '../math/summary';
 import type { Suite } from './suite';
 
 /** Options of the bootstrap. */

@@ -9,7 +9,8 @@ import type { Seed } from '../random';
 import { bootstrapSettings, type BootstrapSettings, runBootstrap } from './bootstrap';
 import { metricInfo, type MetricInfo } from './catalog';
 import type { EvaluationReport } from './report';
-import { mcnemarTest, percentileSorted } from './stats';
+import { percentileSorted } from '../math/summary';
+import { mcnemarTest } from './stats';
 import { type EvalData, prepareSuite } from './suite';
 
 /** Options of {@link compare}. */

@@ -7,7 +7,7 @@ import type { ClassLabel } from '../models/types';
 import { invalidInput, type LabelArray, toFiniteArray, undefinedMetric, type WeightOptions } from './inputs';
 import { binaryScores, rocPoints } from './metrics/ranking';
 import { buildRanking, clfCurve, type ClfCurve } from './ranking';
-import { percentileSorted } from './stats';
+import { percentileSorted } from '../math/summary';
 
 /** Options of the binary curves. */
 export interface CurveOptions extends WeightOptions {

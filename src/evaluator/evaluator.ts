@@ -10,7 +10,7 @@ import type { Dataset } from '../dataset/dataset';
 import type { PredictiveModel, Predictions } from '../models/model';
 import type { Task } from '../models/types';
 import { sortedPresent as sortedPresentValues } from '../math/summary';
-import { percentileSorted } from './stats';
+import { percentileSorted } from '../math/summary';
 import { bootstrapIntervals, type BootstrapOptions, bootstrapSettings, type BootstrapSettings, type Interval } from './bootstrap';
 import { calibrationFrom, prFromCurve, rocFromCurve } from './curves';
 import { invalidInput, PROBABILITY_SUM_TOLERANCE } from './inputs';

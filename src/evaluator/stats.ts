@@ -1,69 +1,11 @@
 /**
- * Small statistical helpers for the evaluator: numpy's percentile, the normal and
- * chi-square tails, and the exact binomial test that McNemar's test needs.
+ * Small statistical helpers for the evaluator: the chi-square tail with one degree of
+ * freedom and the exact binomial test that McNemar's test needs.
  *
  * @module
  */
 import { MlopsError } from '../errors';
-
-/**
- * The q-th percentile (0..100) of an ascending-sorted array, computed exactly as
- * `numpy.percentile(a, q)` (method `linear`) computes it, rounding included: the
- * virtual index is `(n - 1) * (q / 100)` and the interpolation switches to
- * `b - (b - a) * (1 - t)` when `t >= 0.5`.
- */
-export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const vi = (n - 1) * (q / 100);
-  if (vi >= n - 1) return sorted[n - 1];
-  if (vi < 0) return sorted[0];
-  const lo = Math.floor(vi);
-  const t = vi - lo;
-  const a = sorted[lo];
-  const b = sorted[lo + 1];
-  const d = b - a;
-  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
-}
-
-/**
- * The complementary error function, accurate to about 1e-15 relative: a series with
- * positive terms for `x < 2.5` (erf(x) = 2/sqrt(pi) e^(-x^2) sum 2^n x^(2n+1) / (2n+1)!!)
- * and a continued fraction (modified Lentz) above.
- */
-export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 - erfc(-x);
-  if (x === Infinity) return 0;
-  if (x < 2.5) {
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    return 1 - ((2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum);
-  }
-  // erfc(x) = e^(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2;
-    d = x + a * d;
-    d = d === 0 ? tiny : d;
-    c = x + a / c;
-    c = c === 0 ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
+import { erfc } from '../math/special';
 
 /** Upper tail of the chi-square distribution with one degree of freedom: `P(X > x)`. */
 export function chiSquare1Sf(x: number): number {

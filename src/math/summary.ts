@@ -5,18 +5,28 @@
  */
 
 /**
- * The q-quantile of an ascending-sorted array with linear interpolation between
- * closest ranks (numpy's default `linear` method). `NaN` for an empty array.
+ * The q-quantile (0..1) of an ascending-sorted array with linear interpolation between
+ * closest ranks, computed exactly as `numpy.quantile(a, q)` (method `linear`) computes
+ * it, rounding included: the virtual index is `(n - 1) * q` and the interpolation
+ * switches to `b - (b - a) * (1 - t)` when `t >= 0.5`. `NaN` for an empty array.
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
-  if (q <= 0) return sorted[0];
-  if (q >= 1) return sorted[n - 1];
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const frac = pos - lo;
-  return frac === 0 ? sorted[lo] : sorted[lo] + (sorted[lo + 1] - sorted[lo]) * frac;
+  const vi = (n - 1) * q;
+  if (vi >= n - 1) return sorted[n - 1];
+  if (vi < 0) return sorted[0];
+  const lo = Math.floor(vi);
+  const t = vi - lo;
+  const a = sorted[lo];
+  const b = sorted[lo + 1];
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
+/** The q-th percentile (0..100) of an ascending-sorted array, as `numpy.percentile(a, q)`. */
+export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
+  return quantileSorted(sorted, q / 100);
 }
 
 /** The non-missing values of a numeric array, as a new ascending-sorted Float64Array. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ev from '../../src/evaluator/index';
-import { erfc, percentileSorted } from '../../src/evaluator/stats';
+import { erfc } from '../../src/math/special';
+import { percentileSorted } from '../../src/math/summary';
 import { MlopsError } from '../../src/errors';
 
 interface Case {
