@@ -31,6 +31,10 @@ export class JsDesignMatrix implements DesignMatrix {
   private readonly X: Float32Array;
   private zBlock = new Float64Array(0);
   private rBlock = new Float64Array(0);
+  /** Scratch for k > 1: one column of a block of scores or residuals. */
+  private column = new Float64Array(BLOCK_ROWS);
+  /** Scratch for k > 1: a `k x cols` copy of W, or the transposed gradient. */
+  private wt = new Float64Array(0);
 
   constructor(X: Matrix) {
     this.rows = X.rows;
@@ -45,7 +49,7 @@ export class JsDesignMatrix implements DesignMatrix {
   /** Synchronous `X · W`. */
   mulSync(W: Float64Array, k: number, out = new Float64Array(this.rows * k)): Float64Array {
     if (k === 1) mulRows1(this.X, this.cols, 0, this.rows, W, out);
-    else mulRowsK(this.X, this.cols, 0, this.rows, W, k, out);
+    else mulRowsK(this.X, this.cols, 0, this.rows, transpose(W, this.cols, k, this.scratchWt(k)), k, out, this.column);
     return out;
   }
 
@@ -56,8 +60,13 @@ export class JsDesignMatrix implements DesignMatrix {
   /** Synchronous `Xᵀ · R`. */
   mulTSync(R: Float64Array, k: number, out = new Float64Array(this.cols * k)): Float64Array {
     out.fill(0);
-    if (k === 1) mulTRowsAdd1(this.X, this.cols, 0, this.rows, R, out);
-    else mulTRowsAddK(this.X, this.cols, 0, this.rows, R, k, out);
+    if (k === 1) {
+      mulTRowsAdd1(this.X, this.cols, 0, this.rows, R, out);
+    } else {
+      const gt = this.scratchWt(k).fill(0);
+      mulTRowsAddK(this.X, this.cols, 0, this.rows, R, k, gt, this.column);
+      transpose(gt, k, this.cols, out);
+    }
     return out;
   }
 
@@ -77,21 +86,39 @@ export class JsDesignMatrix implements DesignMatrix {
     const R = this.rBlock;
     grad.fill(0, 0, cols * k);
     let total = 0;
+    if (k === 1) {
+      for (let start = 0; start < rows; start += BLOCK_ROWS) {
+        const end = Math.min(rows, start + BLOCK_ROWS);
+        mulRows1(X, cols, start, end, W, Z);
+        total += loss(start, end - start, Z, R);
+        mulTRowsAdd1(X, cols, start, end, R, grad);
+      }
+      return total;
+    }
+    // W and the gradient are held transposed (k x cols) so that each output column is a
+    // contiguous vector for the k = 1 kernels.
+    const Wt = transpose(W, cols, k, new Float64Array(cols * k));
+    const gt = this.scratchWt(k).fill(0);
+    const column = this.column;
     for (let start = 0; start < rows; start += BLOCK_ROWS) {
       const end = Math.min(rows, start + BLOCK_ROWS);
-      const count = end - start;
-      if (k === 1) mulRows1(X, cols, start, end, W, Z);
-      else mulRowsK(X, cols, start, end, W, k, Z);
-      total += loss(start, count, Z, R);
-      if (k === 1) mulTRowsAdd1(X, cols, start, end, R, grad);
-      else mulTRowsAddK(X, cols, start, end, R, k, grad);
+      mulRowsK(X, cols, start, end, Wt, k, Z, column);
+      total += loss(start, end - start, Z, R);
+      mulTRowsAddK(X, cols, start, end, R, k, gt, column);
     }
+    transpose(gt, k, cols, grad);
     return total;
   }
 
   dispose(): void {
     this.zBlock = new Float64Array(0);
     this.rBlock = new Float64Array(0);
+    this.wt = new Float64Array(0);
+  }
+
+  private scratchWt(k: number): Float64Array {
+    if (this.wt.length !== this.cols * k) this.wt = new Float64Array(this.cols * k);
+    return this.wt;
   }
 }
 
@@ -148,23 +175,32 @@ export function mulRows1(X: Float32Array, cols: number, start: number, end: numb
   }
 }
 
-/** `out[(r - start) * k + j] = Σ_c X[r, c] · W[c, j]` for rows `start..end-1`. */
-function mulRowsK(X: Float32Array, cols: number, start: number, end: number, W: Float64Array, k: number, out: Float64Array): void {
-  out.fill(0, 0, (end - start) * k);
-  for (let r = start, o = 0; r < end; r++, o += k) {
-    const p = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const x = X[p + c];
-      if (x === 0) continue;
-      const wo = c * k;
-      for (let j = 0; j < k; j++) out[o + j] += x * W[wo + j];
+/** `out (cols x rows) = Aᵀ` for a row-major `A (rows x cols)`; returns `out`. */
+function transpose(A: Float64Array, rows: number, cols: number, out: Float64Array): Float64Array {
+  for (let r = 0, a = 0; r < rows; r++, a += cols) for (let c = 0, o = r; c < cols; c++, o += rows) out[o] = A[a + c];
+  return out;
+}
+
+/**
+ * `out[(r - start) * k + j] = Σ_c X[r, c] · Wt[j, c]` for rows `start..end-1`, with the
+ * weights given transposed (`Wt` is `k x cols`). Rows are taken in blocks of
+ * {@link BLOCK_ROWS} that stay in cache while the k = 1 kernel computes one output column
+ * at a time into `column` (length ≥ BLOCK_ROWS), so X is read from memory once.
+ */
+function mulRowsK(X: Float32Array, cols: number, start: number, end: number, Wt: Float64Array, k: number, out: Float64Array, column: Float64Array): void {
+  for (let b = start; b < end; b += BLOCK_ROWS) {
+    const e = Math.min(end, b + BLOCK_ROWS);
+    const count = e - b;
+    for (let j = 0; j < k; j++) {
+      mulRows1(X, cols, b, e, Wt.subarray(j * cols, (j + 1) * cols), column);
+      for (let i = 0, o = (b - start) * k + j; i < count; i++, o += k) out[o] = column[i];
     }
   }
 }
 
 /**
- * `out[c * k + j] += Σ_r X[r, c] · R[(r - start) * k + j]` for rows `start..end-1`. The
- * k = 1 kernel folds eight rows into each update of `out`.
+ * `out[c] += Σ_r X[r, c] · R[(r - start)]` for rows `start..end-1` (the k = 1 product
+ * `Xᵀ·R`), folding eight rows into each update of `out`.
  */
 function mulTRowsAdd1(X: Float32Array, cols: number, start: number, end: number, R: Float64Array, out: Float64Array): void {
   let r = start;
@@ -192,14 +228,19 @@ function mulTRowsAdd1(X: Float32Array, cols: number, start: number, end: number,
   }
 }
 
-function mulTRowsAddK(X: Float32Array, cols: number, start: number, end: number, R: Float64Array, k: number, out: Float64Array): void {
-  for (let r = start, o = 0; r < end; r++, o += k) {
-    const p = r * cols;
-    for (let c = 0; c < cols; c++) {
-      const x = X[p + c];
-      if (x === 0) continue;
-      const wo = c * k;
-      for (let j = 0; j < k; j++) out[wo + j] += x * R[o + j];
+/**
+ * `outT[j * cols + c] += Σ_r X[r, c] · R[(r - start) * k + j]` for rows `start..end-1`:
+ * `Xᵀ·R` accumulated transposed (`outT` is `k x cols`). Like {@link mulRowsK}, blocks of
+ * rows stay in cache while the k = 1 kernel takes one column of R at a time (copied into
+ * `column`).
+ */
+function mulTRowsAddK(X: Float32Array, cols: number, start: number, end: number, R: Float64Array, k: number, outT: Float64Array, column: Float64Array): void {
+  for (let b = start; b < end; b += BLOCK_ROWS) {
+    const e = Math.min(end, b + BLOCK_ROWS);
+    const count = e - b;
+    for (let j = 0; j < k; j++) {
+      for (let i = 0, o = (b - start) * k + j; i < count; i++, o += k) column[i] = R[o];
+      mulTRowsAdd1(X, cols, b, e, column, outT.subarray(j * cols, (j + 1) * cols));
     }
   }
 }

@@ -1,13 +1,18 @@
 /**
  * The `cpu` training engine: forward and backward passes written by hand over
- * Float64Arrays, with the kernels of `kernels.ts`. No tfjs.
+ * Float64Arrays, with the kernels of `train-kernels.ts`. No tfjs.
+ *
+ * Within a step every layer's values are held unit-major (`units x n`, the batch as the
+ * inner dimension; see `train-kernels.ts`): the batch is transposed once on entry, and
+ * the weights keep their state layout, so no weight copies are made.
  *
  * @module
  */
 import type { Batch, Engine, NetworkSpec } from './engine';
-import { Act, activationGrad, biasActivate, matMul, matMulTA, matMulTB } from './kernels';
+import { Act } from './kernels';
 import type { MlpParams } from './params';
 import { activationCode } from './predictor';
+import { denseBackprop, denseForward, denseWeightGrad, leadingDimension } from './train-kernels';
 
 /** The JS engine. @internal */
 export class JsEngine implements Engine {
@@ -19,13 +24,16 @@ export class JsEngine implements Engine {
   private readonly m: Float64Array[];
   /** Adam second moments (unused by SGD). */
   private readonly v: Float64Array[];
-  /** Layer inputs: `inputs[0]` the batch, `inputs[l]` the (dropped-out) output of hidden layer l−1. */
+  /** Layer inputs, unit-major: `inputs[0]` the batch, `inputs[l]` the (dropped-out) output of hidden layer l−1. */
   private readonly inputs: Float64Array[];
-  /** Hidden outputs before dropout (their derivative needs them). */
+  /** Hidden outputs before dropout (their derivative needs them), unit-major. */
   private readonly hidden: Float64Array[];
+  /** Output scores, `outputs x n`. */
   private readonly z: Float64Array;
   private dz: Float64Array;
   private dPrev: Float64Array;
+  /** The leading dimension of every unit-major buffer. */
+  private readonly ld: number;
   private lossSum = 0;
   private t = 0;
 
@@ -43,64 +51,60 @@ export class JsEngine implements Engine {
     this.v = p.optimizer === 'adam' ? this.params.map((a) => new Float64Array(a.length)) : [];
     const L = layers.length - 1;
     const dropout = p.dropout > 0;
-    this.inputs = [new Float64Array(batchSize * layers[0])];
+    const ld = leadingDimension(batchSize);
+    this.ld = ld;
+    this.inputs = [new Float64Array(ld * layers[0])];
     this.hidden = [];
     for (let l = 1; l < L; l++) {
-      const h = new Float64Array(batchSize * layers[l]);
+      const h = new Float64Array(ld * layers[l]);
       this.hidden.push(h);
-      this.inputs.push(dropout ? new Float64Array(batchSize * layers[l]) : h);
+      this.inputs.push(dropout ? new Float64Array(ld * layers[l]) : h);
     }
     const width = Math.max(...layers);
-    this.z = new Float64Array(batchSize * layers[L]);
-    this.dz = new Float64Array(batchSize * width);
-    this.dPrev = new Float64Array(batchSize * width);
+    this.z = new Float64Array(ld * layers[L]);
+    this.dz = new Float64Array(ld * width);
+    this.dPrev = new Float64Array(ld * width);
   }
 
   step(batch: Batch, lr: number): void {
-    const { layers, params, grads, inputs, hidden, act } = this;
+    const { layers, params, grads, inputs, hidden, act, ld } = this;
     const { n, X, T, w, masks } = batch;
     const L = layers.length - 1;
     const k = layers[L];
-    const x0 = inputs[0];
-    for (let i = 0; i < n * layers[0]; i++) x0[i] = X[i];
+    transposeInto(X, n, layers[0], ld, inputs[0]);
     // Forward.
     for (let l = 0; l < L - 1; l++) {
       const out = hidden[l];
-      matMul(inputs[l], params[2 * l], out, n, layers[l], layers[l + 1]);
-      biasActivate(out, params[2 * l + 1], n, layers[l + 1], act);
-      if (masks.length > 0) {
-        const mask = masks[l];
-        const dst = inputs[l + 1];
-        for (let i = 0; i < n * layers[l + 1]; i++) dst[i] = out[i] * mask[i];
-      }
+      const width = layers[l + 1];
+      denseForward(params[2 * l], params[2 * l + 1], inputs[l], out, n, ld, layers[l], width, act);
+      if (masks.length > 0) applyMask(out, masks[l], n, ld, width, inputs[l + 1]);
     }
     const z = this.z;
-    matMul(inputs[L - 1], params[2 * (L - 1)], z, n, layers[L - 1], k);
-    biasActivate(z, params[2 * L - 1], n, k, Act.Identity);
+    denseForward(params[2 * (L - 1)], params[2 * L - 1], inputs[L - 1], z, n, ld, layers[L - 1], k, Act.Identity);
     // Loss and dLoss/dz.
     let dz = this.dz;
-    this.lossSum += outputGradient(this.spec.output, z, T, w, n, k, dz);
+    this.lossSum += outputGradient(this.spec.output, z, T, w, n, ld, k, dz);
     // Backward.
+    const l2 = this.p.l2;
     for (let l = L - 1; l >= 0; l--) {
       const gW = grads[2 * l];
       const gb = grads[2 * l + 1];
       const fanIn = layers[l];
       const fanOut = layers[l + 1];
-      matMulTA(inputs[l], dz, gW, n, fanIn, fanOut);
-      if (this.p.l2 > 0) {
+      denseWeightGrad(inputs[l], dz, gW, n, ld, fanIn, fanOut);
+      if (l2 > 0) {
         const W = params[2 * l];
-        for (let i = 0; i < gW.length; i++) gW[i] += this.p.l2 * W[i];
+        for (let i = 0; i < gW.length; i++) gW[i] += l2 * W[i];
       }
-      gb.fill(0);
-      for (let i = 0, o = 0; i < n; i++, o += fanOut) for (let j = 0; j < fanOut; j++) gb[j] += dz[o + j];
+      for (let j = 0, o = 0; j < fanOut; j++, o += ld) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += dz[o + i];
+        gb[j] = s;
+      }
       if (l === 0) break;
       const dIn = this.dPrev;
-      matMulTB(dz, params[2 * l], dIn, n, fanOut, fanIn);
-      if (masks.length > 0) {
-        const mask = masks[l - 1];
-        for (let i = 0; i < n * fanIn; i++) dIn[i] *= mask[i];
-      }
-      activationGrad(dIn, hidden[l - 1], n * fanIn, act);
+      denseBackprop(params[2 * l], dz, hidden[l - 1], dIn, n, ld, fanIn, fanOut, act);
+      if (masks.length > 0) applyMask(dIn, masks[l - 1], n, ld, fanIn, dIn);
       this.dPrev = dz;
       dz = dIn;
     }
@@ -154,44 +158,58 @@ export class JsEngine implements Engine {
   dispose(): void {}
 }
 
+/** Writes the row-major `n x d` float32 batch into `out` as `d x n` float64 (leading dimension `ld`). */
+function transposeInto(X: Float32Array, n: number, d: number, ld: number, out: Float64Array): void {
+  for (let i = 0, src = 0; i < n; i++, src += d) for (let c = 0, dst = i; c < d; c++, dst += ld) out[dst] = X[src + c];
+}
+
+/** `out = H ⊙ mask` with `H` unit-major (`width x n`) and the mask row-major (`n x width`), as the batch stores it. */
+function applyMask(H: Float64Array, mask: Float32Array, n: number, ld: number, width: number, out: Float64Array): void {
+  for (let j = 0, o = 0; j < width; j++, o += ld) for (let i = 0, q = j; i < n; i++, q += width) out[o + i] = H[o + i] * mask[q];
+}
+
 /**
  * Writes `dLoss/dz` (`w (p − t) / n`) into `dz` and returns `Σ w ℓ` (squared error for
- * regression); see `engine.ts` for the definitions.
+ * regression); see `engine.ts` for the definitions. `z` and `dz` are unit-major
+ * (`k x n`, leading dimension `ld`); the targets `T` row-major (`n x k`), as the batch stores them.
  */
-function outputGradient(output: NetworkSpec['output'], z: Float64Array, T: Float32Array, w: Float32Array | undefined, n: number, k: number, dz: Float64Array): number {
+function outputGradient(output: NetworkSpec['output'], z: Float64Array, T: Float32Array, w: Float32Array | undefined, n: number, ld: number, k: number, dz: Float64Array): number {
   let loss = 0;
   const invN = 1 / n;
   if (output === 'softmax') {
     for (let i = 0, o = 0; i < n; i++, o += k) {
       let max = -Infinity;
-      for (let j = 0; j < k; j++) if (z[o + j] > max) max = z[o + j];
+      for (let j = 0, q = i; j < k; j++, q += ld) if (z[q] > max) max = z[q];
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(z[o + j] - max);
+      for (let j = 0, q = i; j < k; j++, q += ld) sum += Math.exp(z[q] - max);
       const lse = max + Math.log(sum);
       const wi = w === undefined ? 1 : w[i];
       let li = 0;
-      for (let j = 0; j < k; j++) {
+      for (let j = 0, q = i; j < k; j++, q += ld) {
         const t = T[o + j];
-        if (t !== 0) li -= t * (z[o + j] - lse);
-        dz[o + j] = wi * (Math.exp(z[o + j] - lse) - t) * invN;
+        if (t !== 0) li -= t * (z[q] - lse);
+        dz[q] = wi * (Math.exp(z[q] - lse) - t) * invN;
       }
       loss += wi * li;
     }
     return loss;
   }
-  for (let i = 0; i < n; i++) {
-    const zi = z[i];
-    const t = T[i];
-    const wi = w === undefined ? 1 : w[i];
-    if (output === 'sigmoid') {
+  if (output === 'sigmoid') {
+    for (let i = 0; i < n; i++) {
+      const zi = z[i];
+      const t = T[i];
+      const wi = w === undefined ? 1 : w[i];
       // log(1 + e^z) − t z, computed without overflow.
       loss += wi * ((zi > 0 ? zi : 0) - zi * t + Math.log1p(Math.exp(-Math.abs(zi))));
       dz[i] = wi * (1 / (1 + Math.exp(-zi)) - t) * invN;
-    } else {
-      const r = zi - t;
-      loss += wi * r * r;
-      dz[i] = wi * r * invN;
     }
+    return loss;
+  }
+  for (let i = 0; i < n; i++) {
+    const r = z[i] - T[i];
+    const wi = w === undefined ? 1 : w[i];
+    loss += wi * r * r;
+    dz[i] = wi * r * invN;
   }
   return loss;
 }

@@ -1,7 +1,7 @@
 /**
- * Dense-layer kernels over row-major Float64Arrays, shared by the pure-TypeScript
- * predictor and the `cpu` trainer. Four rows are processed together so that each weight
- * loaded from memory serves four multiply-adds.
+ * Dense-layer kernels over row-major Float64Arrays for the pure-TypeScript predictor, and
+ * the activation codes shared with the `cpu` trainer (whose kernels are in
+ * `train-kernels.ts`).
  *
  * @module
  */
@@ -11,90 +11,83 @@ export const Act = { Identity: 0, Relu: 1, Tanh: 2, Sigmoid: 3 } as const;
 /** An activation code. @internal */
 export type Act = (typeof Act)[keyof typeof Act];
 
-/** `C (n×m) = A (n×k) · B (k×m)`; overwrites C. @internal */
+/**
+ * `C (n×m) = A (n×k) · B (k×m)`; overwrites C. Tiles of 2 rows x 4 columns of C are kept
+ * in local variables while `p` runs over k, so nothing is stored until a tile is done.
+ * @internal
+ */
 export function matMul(A: Float64Array, B: Float64Array, C: Float64Array, n: number, k: number, m: number): void {
-  C.fill(0, 0, n * m);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
+  for (; i + 2 <= n; i += 2) {
     const a0 = i * k;
     const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
     const c0 = i * m;
     const c1 = c0 + m;
-    const c2 = c1 + m;
-    const c3 = c2 + m;
-    for (let p = 0; p < k; p++) {
-      const x0 = A[a0 + p];
-      const x1 = A[a1 + p];
-      const x2 = A[a2 + p];
-      const x3 = A[a3 + p];
-      const bo = p * m;
-      for (let j = 0; j < m; j++) {
-        const b = B[bo + j];
-        C[c0 + j] += x0 * b;
-        C[c1 + j] += x1 * b;
-        C[c2 + j] += x2 * b;
-        C[c3 + j] += x3 * b;
+    let j = 0;
+    for (; j + 4 <= m; j += 4) {
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let p = 0, bo = j; p < k; p++, bo += m) {
+        const x0 = A[a0 + p];
+        const x1 = A[a1 + p];
+        const b0 = B[bo];
+        const b1 = B[bo + 1];
+        const b2 = B[bo + 2];
+        const b3 = B[bo + 3];
+        s00 += x0 * b0;
+        s01 += x0 * b1;
+        s02 += x0 * b2;
+        s03 += x0 * b3;
+        s10 += x1 * b0;
+        s11 += x1 * b1;
+        s12 += x1 * b2;
+        s13 += x1 * b3;
       }
+      C[c0 + j] = s00;
+      C[c0 + j + 1] = s01;
+      C[c0 + j + 2] = s02;
+      C[c0 + j + 3] = s03;
+      C[c1 + j] = s10;
+      C[c1 + j + 1] = s11;
+      C[c1 + j + 2] = s12;
+      C[c1 + j + 3] = s13;
+    }
+    for (; j < m; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      for (let p = 0, bo = j; p < k; p++, bo += m) {
+        const b = B[bo];
+        s0 += A[a0 + p] * b;
+        s1 += A[a1 + p] * b;
+      }
+      C[c0 + j] = s0;
+      C[c1 + j] = s1;
     }
   }
-  for (; i < n; i++) {
+  if (i < n) {
     const a0 = i * k;
     const c0 = i * m;
-    for (let p = 0; p < k; p++) {
-      const x0 = A[a0 + p];
-      const bo = p * m;
-      for (let j = 0; j < m; j++) C[c0 + j] += x0 * B[bo + j];
-    }
-  }
-}
-
-/** `C (k×m) = Aᵀ · D` with A `n×k` and D `n×m`; overwrites C. @internal */
-export function matMulTA(A: Float64Array, D: Float64Array, C: Float64Array, n: number, k: number, m: number): void {
-  C.fill(0, 0, k * m);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a0 = i * k;
-    const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
-    const d0 = i * m;
-    const d1 = d0 + m;
-    const d2 = d1 + m;
-    const d3 = d2 + m;
-    for (let p = 0; p < k; p++) {
-      const x0 = A[a0 + p];
-      const x1 = A[a1 + p];
-      const x2 = A[a2 + p];
-      const x3 = A[a3 + p];
-      const co = p * m;
-      for (let j = 0; j < m; j++) C[co + j] += x0 * D[d0 + j] + x1 * D[d1 + j] + x2 * D[d2 + j] + x3 * D[d3 + j];
-    }
-  }
-  for (; i < n; i++) {
-    const a0 = i * k;
-    const d0 = i * m;
-    for (let p = 0; p < k; p++) {
-      const x0 = A[a0 + p];
-      const co = p * m;
-      for (let j = 0; j < m; j++) C[co + j] += x0 * D[d0 + j];
-    }
-  }
-}
-
-/** `C (n×k) = D (n×m) · Bᵀ` with B `k×m`; overwrites C. @internal */
-export function matMulTB(D: Float64Array, B: Float64Array, C: Float64Array, n: number, m: number, k: number): void {
-  for (let i = 0; i < n; i++) {
-    const d0 = i * m;
-    const c0 = i * k;
-    for (let p = 0; p < k; p++) {
-      const bo = p * m;
+    for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let j = 0; j < m; j++) s += D[d0 + j] * B[bo + j];
-      C[c0 + p] = s;
+      for (let p = 0, bo = j; p < k; p++, bo += m) s += A[a0 + p] * B[bo];
+      C[c0 + j] = s;
     }
   }
+}
+
+/**
+ * `max(z, 0)` without a branch: on data whose sign the CPU cannot predict, a mispredicted
+ * comparison costs more than this arithmetic. `0.5 · (z + |z|)` is exactly `z` or `+0`
+ * for every `|z| < 8e307`; NaN stays NaN. @internal
+ */
+export function relu(z: number): number {
+  return 0.5 * (z + Math.abs(z));
 }
 
 /** Adds the bias to each row of `Z (n×m)` and applies `act` in place. @internal */
@@ -105,7 +98,7 @@ export function biasActivate(Z: Float64Array, bias: Float64Array, n: number, m: 
     for (let o = 0; o < len; o += m) {
       for (let j = 0; j < m; j++) {
         const z = Z[o + j] + bias[j];
-        Z[o + j] = z > 0 ? z : 0;
+        Z[o + j] = relu(z);
       }
     }
   } else if (act === Act.Tanh) {
@@ -114,21 +107,6 @@ export function biasActivate(Z: Float64Array, bias: Float64Array, n: number, m: 
     for (let o = 0; o < len; o += m) for (let j = 0; j < m; j++) Z[o + j] = 1 / (1 + Math.exp(-(Z[o + j] + bias[j])));
   } else {
     for (let o = 0; o < len; o += m) for (let j = 0; j < m; j++) Z[o + j] += bias[j];
-  }
-}
-
-/**
- * Backpropagates through an activation in place: `D *= f'(z)`, with the derivative taken
- * from the activation's output `A` (relu: A > 0; tanh: 1 − A²; sigmoid: A(1 − A)).
- * @internal
- */
-export function activationGrad(D: Float64Array, A: Float64Array, len: number, act: Act): void {
-  if (act === Act.Relu) {
-    for (let i = 0; i < len; i++) if (!(A[i] > 0)) D[i] = 0;
-  } else if (act === Act.Tanh) {
-    for (let i = 0; i < len; i++) D[i] *= 1 - A[i] * A[i];
-  } else if (act === Act.Sigmoid) {
-    for (let i = 0; i < len; i++) D[i] *= A[i] * (1 - A[i]);
   }
 }
 
