@@ -25,6 +25,7 @@
  * - `REGISTRY_*`, `STORE_*`: registry and storage adapters.
  * - `MONITOR_*`: drift monitoring.
  * - `SERVE_*`: the prediction handler.
+ * - `CLI_USAGE`: the `mlops-kit` command was called with unknown or missing arguments.
  */
 export type ErrorCode =
   // general
@@ -97,7 +98,14 @@ export type ErrorCode =
   | 'MONITOR_INCOMPATIBLE'
   // serving
   | 'SERVE_NOT_READY'
-  | 'SERVE_BAD_REQUEST';
+  | 'SERVE_BAD_REQUEST'
+  | 'SERVE_UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVE_PAYLOAD_TOO_LARGE'
+  | 'SERVE_NOT_FOUND'
+  | 'SERVE_METHOD_NOT_ALLOWED'
+  | 'SERVE_RELOAD_FAILED'
+  // command line
+  | 'CLI_USAGE';
 
 const BRAND = Symbol.for('mlops-kit.MlopsError');
 

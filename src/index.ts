@@ -20,3 +20,4 @@ export * from './artifact/index';
 export * from './registry/index';
 export * from './monitor/index';
 export * from './serve/index';
+export * from './demo/index';
