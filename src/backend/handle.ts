@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BackendHandle } from '../models/types';
+import type { BackendHandle } from './types';
 import type { Matrix } from '../preprocess/pipeline';
 import { JsDesignMatrix } from './js-matrix';
 import { backendHandleFor } from './registry';

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Matrix } from '../preprocess/pipeline';
-import type { DesignMatrix } from '../models/types';
+import type { DesignMatrix } from './types';
 
 /**
  * A loss over a block of rows, used by the fused pass and by the generic `mul`/`mulT`

@@ -2,12 +2,15 @@
  * The compute-backend registry: which backends exist, which one runs, and why.
  *
  * Built-in backends:
+ * - `webgpu` (priority 30): @tensorflow/tfjs-backend-webgpu; in Node through the
+ *   `webgpu` package (Dawn). `auto` takes it only on a hardware adapter.
  * - `cpu` (priority 10; alias `js`): the SDK's own typed-array kernels in plain
  *   TypeScript. Needs no optional package. Faster than @tensorflow/tfjs-backend-cpu for
  *   every model here (see docs/backends.md), so that package is not used.
- * - `wasm` (priority 20): @tensorflow/tfjs-backend-wasm with SIMD, binaries from disk.
- * - `webgpu` (priority 30): @tensorflow/tfjs-backend-webgpu; in Node through the
- *   `webgpu` package (Dawn). `auto` takes it only on a hardware adapter.
+ * - `wasm` (priority 5): @tensorflow/tfjs-backend-wasm with SIMD, binaries from disk.
+ *   Below `cpu`, which always starts, so `auto` never picks it: `cpu` trains `mlp`
+ *   faster, the linear models about as fast, and only large multi-output products
+ *   (`softmax` on many rows) gain from wasm, which is then asked for by name.
  *
  * Custom backends join with {@link registerBackend}. Nothing is registered with tfjs
  * and no optional package is imported until a backend is asked for.
@@ -16,7 +19,7 @@
  */
 import { resolve } from 'node:path';
 import { MlopsError } from '../errors';
-import type { BackendHandle } from '../models/types';
+import type { BackendHandle } from './types';
 import type { Matrix } from '../preprocess/pipeline';
 import { JsDesignMatrix } from './js-matrix';
 import { tfjsHandle } from './tf-matrix';
@@ -117,7 +120,7 @@ const BUILTINS: readonly Definition[] = [
   {
     name: 'wasm',
     kind: 'tfjs',
-    priority: 20,
+    priority: 5,
     builtin: true,
     start: async (options) => {
       const { prepareWasm, wasmFeatures } = await import('./wasm');
@@ -203,7 +206,7 @@ async function select(requested: string, options: UseBackendOptions): Promise<{ 
       continue;
     }
     if (preferHardware && started.adapter?.software) {
-      fallbacks.push({ name: def.name, error: `runs on a software adapter (${started.adapter.description}), slower than wasm; request '${def.name}' by name to use it anyway` });
+      fallbacks.push({ name: def.name, error: `runs on a software adapter (${started.adapter.description}), slower than cpu; request '${def.name}' by name to use it anyway` });
       continue;
     }
     const skipped = fallbacks.map((f) => `${f.name} (${f.error})`).join('; ');
@@ -243,7 +246,8 @@ async function select(requested: string, options: UseBackendOptions): Promise<{ 
  * Chooses the compute backend for training in this process and starts it.
  *
  * `'auto'` tries every backend from the highest priority down and keeps the first that
- * starts (webgpu only on a hardware GPU, then wasm, then cpu, which always starts). A name
+ * starts: webgpu on a hardware GPU, then any registered backend ranked above cpu, then
+ * cpu, which always starts (so `auto` never reaches wasm: ask for it by name). A name
  * starts that backend or throws why: `DEPENDENCY_MISSING` (with the `npm install` line),
  * `BACKEND_UNAVAILABLE`, `BACKEND_NOT_FOUND`; pass `{ fallback: true }` to fall back by
  * priority instead. The result says which backend
@@ -281,7 +285,7 @@ export async function useBackend(name: string = 'auto', options: UseBackendOptio
  * registerBackend('my-gpu', async () => createMyKernelBackend(), { priority: 25 });
  * // Or the SDK's own contract: matrix products only.
  * registerBackend('blas', () => ({ matrix: (X) => new BlasDesignMatrix(X) }), { kind: 'js', priority: 15 });
- * await useBackend('auto'); // tries my-gpu after a hardware webgpu, then wasm, then blas, then cpu
+ * await useBackend('auto'); // tries my-gpu after a hardware webgpu, then blas, then cpu
  * ```
  */
 export function registerBackend(name: string, factory: BackendFactory, options: RegisterBackendOptions = {}): void {

@@ -7,7 +7,7 @@
  */
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { MlopsError } from '../errors';
-import type { BackendHandle, DesignMatrix } from '../models/types';
+import type { BackendHandle, DesignMatrix } from './types';
 import type { Matrix } from '../preprocess/pipeline';
 import type { Tf } from './tfjs';
 

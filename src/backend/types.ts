@@ -3,8 +3,37 @@
  *
  * @module
  */
-import type { BackendHandle, DesignMatrix } from '../models/types';
 import type { Matrix } from '../preprocess/pipeline';
+
+/**
+ * A design matrix held by a compute backend: the training features uploaded once, with
+ * the two products every linear model's gradient needs. Results come back as float64.
+ */
+export interface DesignMatrix {
+  /** Rows of X. */
+  readonly rows: number;
+  /** Columns of X. */
+  readonly cols: number;
+  /** `X · W` where `W` is `cols x k` row-major; returns `rows x k` row-major. */
+  mul(W: Float64Array, k: number): Promise<Float64Array>;
+  /** `Xᵀ · R` where `R` is `rows x k` row-major; returns `cols x k` row-major. */
+  mulT(R: Float64Array, k: number): Promise<Float64Array>;
+  /** Frees backend memory (tensors). Safe to call twice. */
+  dispose(): void;
+}
+
+/** A compute backend as a family sees it. Created by the backend module. */
+export interface BackendHandle {
+  /** Name of the backend that actually runs (`cpu`, `wasm`, `webgpu`, `js`, ...). */
+  readonly name: string;
+  /** `'tfjs'` when `tf` is set; `'js'` for the SDK's own typed-array kernels. */
+  readonly kind: 'tfjs' | 'js';
+  /** The tfjs-core module, when kind is `'tfjs'`. */
+  readonly tf?: unknown;
+  /** Uploads a feature matrix for repeated products. */
+  matrix(X: Matrix): DesignMatrix;
+}
+
 
 /**
  * How a backend computes: `'tfjs'` runs tensor operations through tfjs-core (wasm,
@@ -114,7 +143,8 @@ export type BackendFactory = () => unknown;
 export interface RegisterBackendOptions {
   /**
    * Order in which `useBackend('auto')` tries backends, highest first. Built-ins:
-   * webgpu 30 (hardware adapters only), wasm 20, cpu 10. Default 0.
+   * webgpu 30 (hardware adapters only), cpu 10 (always starts, so `auto` stops there),
+   * wasm 5. Default 0.
    */
   priority?: number;
   /** `'tfjs'` (default): the factory returns a tfjs KernelBackend. `'js'`: a {@link JsBackendImpl}. */

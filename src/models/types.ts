@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { BackendHandle } from '../backend/types';
 import type { FeatureInfo, Matrix, PreprocessSpec } from '../preprocess/pipeline';
 import type { Rng } from '../random';
 
@@ -102,34 +103,7 @@ export interface EpochRecord {
   metrics?: Record<string, number>;
 }
 
-/**
- * A design matrix held by a compute backend: the training features uploaded once, with
- * the two products every linear model's gradient needs. Results come back as float64.
- */
-export interface DesignMatrix {
-  /** Rows of X. */
-  readonly rows: number;
-  /** Columns of X. */
-  readonly cols: number;
-  /** `X · W` where `W` is `cols x k` row-major; returns `rows x k` row-major. */
-  mul(W: Float64Array, k: number): Promise<Float64Array>;
-  /** `Xᵀ · R` where `R` is `rows x k` row-major; returns `cols x k` row-major. */
-  mulT(R: Float64Array, k: number): Promise<Float64Array>;
-  /** Frees backend memory (tensors). Safe to call twice. */
-  dispose(): void;
-}
-
-/** A compute backend as a family sees it. Created by the backend module. */
-export interface BackendHandle {
-  /** Name of the backend that actually runs (`cpu`, `wasm`, `webgpu`, `js`, ...). */
-  readonly name: string;
-  /** `'tfjs'` when `tf` is set; `'js'` for the SDK's own typed-array kernels. */
-  readonly kind: 'tfjs' | 'js';
-  /** The tfjs-core module, when kind is `'tfjs'`. */
-  readonly tf?: unknown;
-  /** Uploads a feature matrix for repeated products. */
-  matrix(X: Matrix): DesignMatrix;
-}
+export type { BackendHandle, DesignMatrix } from '../backend/types';
 
 /** Training data as a family sees it. */
 export interface FitData {

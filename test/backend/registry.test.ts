@@ -48,18 +48,25 @@ describe('useBackend', () => {
     expect((await resolveBackendHandle()).matrix({ data: new Float32Array(2), rows: 1, cols: 2 })).toBeInstanceOf(JsDesignMatrix);
   });
 
-  it('auto: the highest-priority backend that starts, never a software GPU, with reasons for every skip', async () => {
+  it('auto: the highest-priority backend that starts, never a software GPU, never wasm, with reasons for every skip', async () => {
+    expect(listBackends().map((b) => b.name)).toEqual(['webgpu', 'cpu', 'wasm']);
     const sel = await useBackend('auto');
-    expect(['webgpu', 'wasm']).toContain(sel.name);
+    expect(['webgpu', 'cpu']).toContain(sel.name);
     if (sel.name === 'webgpu') expect(sel.adapter?.software).toBe(false);
     else {
       expect(sel.fallbacks.map((f) => f.name)).toEqual(['webgpu']);
       expect(sel.fallbacks[0].error).toMatch(/adapter|not installed/);
-      expect(sel.reason).toMatch(/^auto: skipped webgpu/);
-      expect(sel.wasm).toMatchObject({ simd: true, threads: false });
-      expect(sel.wasm!.directory).toContain('tfjs-backend-wasm');
+      expect(sel.reason).toMatch(/^auto: skipped webgpu .*'cpu' is the next available by priority \(10\)\.$/);
+      expect(sel.wasm).toBeUndefined();
     }
     expect(listBackends().find((b) => b.name === sel.name)?.started).toBe(true);
+  });
+
+  it('wasm by name: SIMD on, threads off, binaries from the installed package', async () => {
+    const sel = await useBackend('wasm');
+    expect(sel).toMatchObject({ name: 'wasm', kind: 'tfjs', requested: 'wasm', priority: 5, fallbacks: [] });
+    expect(sel.wasm).toMatchObject({ simd: true, threads: false });
+    expect(sel.wasm!.directory).toContain('tfjs-backend-wasm');
   });
 
   it('a Trainer without a backend option trains on the selected backend; with none selected, on cpu', async () => {
@@ -70,13 +77,16 @@ describe('useBackend', () => {
     await disposeBackends();
     expect(currentBackend()).toBeUndefined();
     expect((await new Trainer(spec).fit(ds)).runRecord.backend).toBe('cpu');
-    expect((await new Trainer({ ...spec, backend: 'auto' }).fit(ds)).runRecord.backend).not.toBe('cpu');
+    // auto: a hardware GPU when there is one, else cpu; the run record says which ran.
+    const auto = (await new Trainer({ ...spec, backend: 'auto' }).fit(ds)).runRecord;
+    expect(auto.backend).toBe((await useBackend('auto')).name);
+    expect(auto.extras).toMatchObject({ engine: auto.backend === 'cpu' ? 'js' : 'tfjs' });
   });
 
   it('an unknown name is BACKEND_NOT_FOUND listing the available ones', async () => {
     const e = await rejection(useBackend('cuda'));
     expect(e.code).toBe('BACKEND_NOT_FOUND');
-    expect(e.message).toContain("'webgpu', 'wasm', 'cpu'");
+    expect(e.message).toContain("'webgpu', 'cpu', 'wasm'");
     expect((await rejection(useBackend(''))).code).toBe('INVALID_ARGUMENT');
     expect((await rejection(new Trainer({ model: { type: 'mlp' }, target: 'y', backend: 'cuda' }).fit(dataset(10)))).code).toBe('BACKEND_NOT_FOUND');
   });
@@ -121,7 +131,7 @@ describe('registerBackend', () => {
     const sel = await useBackend('broken-gpu', { fallback: true });
     expect(sel.fallbacks[0]).toMatchObject({ name: 'broken-gpu', code: 'BACKEND_UNAVAILABLE' });
     expect(sel.fallbacks[0].error).toContain('no device on this host');
-    expect(['webgpu', 'wasm']).toContain(sel.name);
+    expect(['webgpu', 'cpu']).toContain(sel.name);
     expect(sel.reason).toContain("'broken-gpu' was requested but could not start");
     const auto = await useBackend('auto');
     expect(auto.fallbacks.map((f) => f.name)[0]).toBe('broken-gpu');

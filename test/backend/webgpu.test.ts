@@ -44,7 +44,7 @@ describe('webgpu backend', () => {
     const sel = await startWebGpu();
     if (sel === undefined || !sel.adapter!.software) return;
     const auto = await useBackend('auto');
-    expect(auto.name).toBe('wasm');
+    expect(auto.name).toBe('cpu');
     expect(auto.fallbacks[0].name).toBe('webgpu');
     expect(auto.fallbacks[0].error).toMatch(/software adapter/);
     const e = await useBackend('webgpu', { webgpu: { adapter: 'hardware' } }).catch((x: Error) => x);

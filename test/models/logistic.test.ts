@@ -5,7 +5,7 @@ import { JsDesignMatrix } from '../../src/backend/js-matrix';
 import { logisticFamily } from '../../src/models/logistic/index';
 import { loadPredictor } from '../../src/models/families';
 import type { BackendHandle, DesignMatrix, FitContext, ModelState, ProgressEvent } from '../../src/models/types';
-import type { GlmParams } from '../../src/optim/glm-params';
+import type { GlmParams } from '../../src/models/glm/params';
 import { createRng } from '../../src/random';
 import { Trainer } from '../../src/trainer/trainer';
 import { fitGolden, golden, maxAbsDiff } from './linear-golden';

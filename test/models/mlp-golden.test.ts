@@ -61,7 +61,8 @@ const model = {
   batchSize: S.batchSize,
   epochs: S.maxIter,
   l2: S.alpha / S.batchSize, // scikit-learn's alpha is divided by the batch size
-  earlyStopping: { patience: S.nIterNoChange, minDelta: S.tol },
+  // scikit-learn stops once more than n_iter_no_change epochs went without improvement.
+  earlyStopping: { patience: S.nIterNoChange + 1, minDelta: S.tol },
 };
 
 async function meanScore(c: Case, task: 'classification' | 'regression', seeds: number[]): Promise<number> {

@@ -2,6 +2,7 @@
  * The hand-written backward passes against finite differences of the loss: the JS engine
  * in float64 to 1e-6, the tfjs engine (float32, wasm) against the JS engine's gradient.
  * Gradients are read from one plain SGD step with learning rate 1: g = before − after.
+ * Each batch is `n` rows picked out of order from a larger matrix, as training passes them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeBackends } from '../../src/backend/index';
@@ -17,6 +18,8 @@ import { createRng } from '../../src/random';
 afterAll(() => disposeBackends());
 
 const n = 7;
+/** Rows of the matrix the batch's rows are picked from. */
+const m = 12;
 const layers = [3, 5, 4];
 
 function setup(output: MlpOutput, activation: MlpActivation, seed: number) {
@@ -28,7 +31,8 @@ function setup(output: MlpOutput, activation: MlpActivation, seed: number) {
     init.push(Float64Array.from({ length: dims[l] * dims[l + 1] }, () => rng.normal() * 0.7));
     init.push(Float64Array.from({ length: dims[l + 1] }, () => rng.normal() * 0.3));
   }
-  const X = Float32Array.from({ length: n * dims[0] }, () => rng.normal());
+  const X = Float32Array.from({ length: m * dims[0] }, () => rng.normal());
+  const rows = rng.permutation(m).slice(0, n);
   const T = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {
     if (output === 'softmax') T[i * k + rng.int(k)] = 1;
@@ -36,7 +40,7 @@ function setup(output: MlpOutput, activation: MlpActivation, seed: number) {
   }
   const w = Float32Array.from({ length: n }, () => 0.5 + rng.next());
   const spec: NetworkSpec = { layers: dims, activation, output, init };
-  const batch: Batch = { n, X, T, w, masks: [] };
+  const batch: Batch = { n, X, rows, T, w, masks: [] };
   return { spec, batch, k, dims };
 }
 
@@ -46,8 +50,11 @@ const params = validateMlpParams({ optimizer: 'sgd', momentum: 0, learningRate: 
 /** The objective, as engine.ts defines it, computed with the predictor's forward pass. */
 function objective(spec: NetworkSpec, batch: Batch, k: number, P: Float64Array[]): number {
   const net = new MlpNetwork(spec.layers, spec.activation, 'identity', P.filter((_, i) => i % 2 === 0), P.filter((_, i) => i % 2 === 1));
+  const d = spec.layers[0];
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) X.set(batch.X.subarray(batch.rows[i] * d, (batch.rows[i] + 1) * d), i * d);
   const z = new Float64Array(n * k);
-  net.forward(batch.X, n, z);
+  net.forward(X, n, z);
   let loss = 0;
   for (let i = 0; i < n; i++) {
     let li: number;
@@ -111,7 +118,7 @@ describe('mlp backward pass', () => {
     const handle = await resolveBackendHandle('wasm');
     const { spec, batch } = setup(output, activation, 2);
     const expected = await stepGradient(new JsEngine(spec, params, n), batch);
-    const got = await stepGradient(new TfEngine(handle.tf as Tf, 'wasm', spec, params), batch);
+    const got = await stepGradient(new TfEngine(handle.tf as Tf, 'wasm', spec, params, n), batch);
     for (let q = 0; q < expected.length; q++) {
       const scale = Math.max(1e-2, ...expected[q].map(Math.abs));
       for (let i = 0; i < expected[q].length; i++) expect(Math.abs(got[q][i] - expected[q][i]) / scale).toBeLessThan(1e-4);
@@ -126,7 +133,7 @@ describe('mlp backward pass', () => {
     const rng = createRng(4);
     batch.masks = spec.layers.slice(1, -1).map((h) => Float32Array.from({ length: n * h }, () => (rng.next() < 0.5 ? 0 : 2)));
     const js = await stepGradient(new JsEngine(spec, { ...params, dropout: 0.5 }, n), batch);
-    const tf = await stepGradient(new TfEngine(handle.tf as Tf, 'wasm', spec, { ...params, dropout: 0.5 }), batch);
+    const tf = await stepGradient(new TfEngine(handle.tf as Tf, 'wasm', spec, { ...params, dropout: 0.5 }, n), batch);
     const noMask = await stepGradient(new JsEngine(spec, params, n), { ...batch, masks: [] });
     for (let q = 0; q < js.length; q++) for (let i = 0; i < js[q].length; i++) expect(Math.abs(tf[q][i] - js[q][i])).toBeLessThan(1e-5);
     expect(js[0]).not.toEqual(noMask[0]);

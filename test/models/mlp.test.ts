@@ -51,7 +51,7 @@ function err(fn: () => unknown): MlopsError {
 describe('mlp parameters', () => {
   it('applies defaults', () => {
     const p = validateMlpParams({});
-    expect(p).toMatchObject({ hiddenLayers: [64], activation: 'relu', optimizer: 'adam', learningRate: 1e-3, batchSize: 200, epochs: 200, l2: 0, dropout: 0 });
+    expect(p).toMatchObject({ hiddenLayers: [64], activation: 'relu', optimizer: 'adam', learningRate: 1e-3, batchSize: 200, epochs: 200, l2: 1e-4 / 200, dropout: 0 });
     expect(p.earlyStopping).toEqual({ patience: 10, minDelta: 1e-4, restoreBest: true });
     expect(validateMlpParams({ optimizer: 'sgd' }).learningRate).toBe(0.01);
   });
@@ -195,7 +195,7 @@ describe('mlp training (cpu)', () => {
 
   it('row weights scale the loss and its gradient; class weights shift the probabilities', async () => {
     const weighted = train.withColumn('w', new Float64Array(train.numRows).fill(2));
-    const sgd = { type: 'mlp' as const, hiddenLayers: [8], epochs: 5, optimizer: 'sgd', earlyStopping: false };
+    const sgd = { type: 'mlp' as const, hiddenLayers: [8], epochs: 5, optimizer: 'sgd', l2: 0, earlyStopping: false }; // weight decay does not scale with the row weights
     const a = await new Trainer({ model: { ...sgd, learningRate: 0.05 }, target: 'label', features: ['a', 'b', 'c'], sampleWeight: 'w', seed: 2 }).fit(weighted);
     const b = await new Trainer({ model: { ...sgd, learningRate: 0.1 }, target: 'label', features: ['a', 'b', 'c'], seed: 2 }).fit(train);
     const pa = (await a.predict(test)).scores!;

@@ -10,8 +10,8 @@ import { MlopsError, throwIfAborted } from '../../errors';
 import { JS_BACKEND } from '../../backend/handle';
 import { cholesky, choleskySolve, solveMinNorm } from '../../optim/dense';
 import { elasticNetCD } from '../../optim/coordinate-descent';
-import { penaltyStrengths, type GlmParams } from '../../optim/glm-params';
-import { EventLoopPacer, diverged } from '../../optim/glm-fit';
+import { penaltyStrengths, type GlmParams } from '../glm/params';
+import { EventLoopPacer, diverged } from '../glm/fit';
 import type { DesignMatrix, EpochRecord, FitContext, FitData, FitResult } from '../types';
 import { leastSquaresStats } from './stats';
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { GlmParams } from '../../optim/glm-params';
+import type { GlmParams } from '../glm/params';
 import type { ModelFamily } from '../types';
 import { fitLinear } from './fit';
 import { validateLinearParams } from './params';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GlmParams } from '../../optim/glm-params';
+import type { GlmParams } from '../glm/params';
 import type { ModelFamily } from '../types';
 import { fitLogistic } from './fit';
 import { validateLogisticParams } from './params';

@@ -5,7 +5,7 @@
  */
 import type { BlockLoss } from '../../backend/js-matrix';
 import type { FitData } from '../types';
-import type { RowLoss } from '../../optim/glm-fit';
+import type { RowLoss } from '../glm/fit';
 
 /**
  * Weighted binary log loss `wᵢ·(log(1 + e^zᵢ) − yᵢ·zᵢ)` with `zᵢ = scoreᵢ + b`, computed

@@ -14,7 +14,7 @@
  * @module
  */
 import type { ModelState, Predictor } from '../types';
-import { checkHeader, predictionBuffers, readFloat64 } from '../../optim/glm-state';
+import { checkHeader, predictionBuffers, readFloat64 } from '../glm/state';
 import { mulRows1 } from '../../backend/js-matrix';
 
 /** Predicts P(positive class) per row. */

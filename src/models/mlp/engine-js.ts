@@ -3,8 +3,9 @@
  * Float64Arrays, with the kernels of `train-kernels.ts`. No tfjs.
  *
  * Within a step every layer's values are held unit-major (`units x n`, the batch as the
- * inner dimension; see `train-kernels.ts`): the batch is transposed once on entry, and
- * the weights keep their state layout, so no weight copies are made.
+ * inner dimension; see `train-kernels.ts`): the batch's rows are gathered from the
+ * training matrix straight into that layout, and the weights keep their state layout, so
+ * no other copies are made.
  *
  * @module
  */
@@ -68,10 +69,10 @@ export class JsEngine implements Engine {
 
   step(batch: Batch, lr: number): void {
     const { layers, params, grads, inputs, hidden, act, ld } = this;
-    const { n, X, T, w, masks } = batch;
+    const { n, X, rows, T, w, masks } = batch;
     const L = layers.length - 1;
     const k = layers[L];
-    transposeInto(X, n, layers[0], ld, inputs[0]);
+    gatherTransposed(X, rows, n, layers[0], ld, inputs[0]);
     // Forward.
     for (let l = 0; l < L - 1; l++) {
       const out = hidden[l];
@@ -158,9 +159,14 @@ export class JsEngine implements Engine {
   dispose(): void {}
 }
 
-/** Writes the row-major `n x d` float32 batch into `out` as `d x n` float64 (leading dimension `ld`). */
-function transposeInto(X: Float32Array, n: number, d: number, ld: number, out: Float64Array): void {
-  for (let i = 0, src = 0; i < n; i++, src += d) for (let c = 0, dst = i; c < d; c++, dst += ld) out[dst] = X[src + c];
+/**
+ * Writes rows `rows[0..n)` of the row-major float32 matrix `X` (`d` columns) into `out` as
+ * `d x n` float64 (leading dimension `ld`): the batch, gathered and transposed in one pass.
+ */
+function gatherTransposed(X: Float32Array, rows: Uint32Array, n: number, d: number, ld: number, out: Float64Array): void {
+  for (let c = 0, dst = 0; c < d; c++, dst += ld) {
+    for (let i = 0; i < n; i++) out[dst + i] = X[rows[i] * d + c];
+  }
 }
 
 /** `out = H ⊙ mask` with `H` unit-major (`width x n`) and the mask row-major (`n x width`), as the batch stores it. */

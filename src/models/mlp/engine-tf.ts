@@ -3,8 +3,8 @@
  * written by hand with tf ops: tfjs-core's Node entry registers no gradients, so
  * autodiff is not available.
  *
- * Each step is one `tf.tidy`: the batch is uploaded (built in JavaScript: slicing a big
- * tensor on wasm copies all of it), the forward pass uses fused matMul+bias+activation
+ * Each step is one `tf.tidy`: the batch is uploaded (its rows gathered in JavaScript:
+ * slicing a big tensor on wasm copies all of it), the forward pass uses fused matMul+bias+activation
  * kernels, and the optimiser updates all parameters at once. Every tfjs operation has a
  * fixed cost that dominates at these sizes, so the parameters, gradients and optimiser
  * moments are each one flat vector (one update instead of one per tensor), and the loss
@@ -32,6 +32,8 @@ export class TfEngine implements Engine {
   private readonly decay: Tensor1D | undefined;
   private readonly shapes: number[][];
   private readonly offsets: number[];
+  /** The batch's features, row-major, gathered here before each upload. */
+  private readonly xBatch: Float32Array;
   private t = 0;
   private disposed = false;
 
@@ -40,9 +42,11 @@ export class TfEngine implements Engine {
     private readonly backend: string,
     private readonly spec: NetworkSpec,
     private readonly p: MlpParams,
+    batchSize: number,
   ) {
     assertActive(tf, backend);
     const { layers } = spec;
+    this.xBatch = new Float32Array(batchSize * layers[0]);
     this.shapes = layers.slice(1).flatMap((out, l) => [[layers[l], out], [out]]);
     this.offsets = [];
     let size = 0;
@@ -91,9 +95,11 @@ export class TfEngine implements Engine {
     const L = layers.length - 1;
     const k = layers[L];
     const { n } = batch;
+    const d = layers[0];
+    gatherRows(batch.X, batch.rows, n, d, this.xBatch);
     const next = tf.tidy(() => {
       const params = shapes.map((shape, i) => tf.reshape(tf.slice(this.theta, offsets[i], shape.reduce((a, b) => a * b, 1)), shape));
-      const x: Tensor2D = tf.tensor2d(batch.X.subarray(0, n * layers[0]), [n, layers[0]]);
+      const x: Tensor2D = tf.tensor2d(this.xBatch.subarray(0, n * d), [n, d]);
       const target = tf.tensor2d(batch.T.subarray(0, n * k), [n, k]);
       const w = batch.w === undefined ? undefined : tf.tensor2d(batch.w.subarray(0, n), [n, 1]);
       const masks = batch.masks.map((mk, l) => tf.tensor2d(mk.subarray(0, n * layers[l + 1]), [n, layers[l + 1]]));
@@ -181,5 +187,13 @@ export class TfEngine implements Engine {
     if (this.v !== undefined) own.push(this.v);
     if (this.decay !== undefined) own.push(this.decay);
     this.tf.dispose(own);
+  }
+}
+
+/** Copies rows `rows[0..n)` of the row-major matrix `X` (`d` columns) into `out`, row-major. */
+function gatherRows(X: Float32Array, rows: Uint32Array, n: number, d: number, out: Float32Array): void {
+  for (let i = 0, dst = 0; i < n; i++, dst += d) {
+    const src = rows[i] * d;
+    for (let c = 0; c < d; c++) out[dst + c] = X[src + c];
   }
 }

@@ -12,6 +12,10 @@
  * `z` (the identity for regression). An engine reports `Σ w ℓ` with the regression
  * loss doubled, i.e. the squared error, so that the loop can report MSE.
  *
+ * These are scikit-learn's `MLPClassifier` / `MLPRegressor` updates exactly (with `l2` =
+ * `alpha / n`): given the same initial weights and batch order both produce the same
+ * weights (test/models/mlp-sklearn-trajectory.test.ts).
+ *
  * @module
  */
 import type { MlpParams } from './params';
@@ -29,12 +33,18 @@ export interface NetworkSpec {
   init: Float64Array[];
 }
 
-/** One training batch, built in JavaScript. Buffers are reused: valid until the next batch. @internal */
+/**
+ * One training batch, built in JavaScript. Buffers are reused: valid until the next batch.
+ * The features are not copied into the batch: each engine gathers the rows it is given
+ * from the training matrix straight into its own layout. @internal
+ */
 export interface Batch {
   /** Rows in this batch. */
   n: number;
-  /** Features, `n x layers[0]`. */
+  /** The whole training matrix, row-major, `layers[0]` columns. */
   X: Float32Array;
+  /** The rows of `X` in this batch, in order (the first `n` entries). */
+  rows: Uint32Array;
   /** Targets, `n x outputs`: 0/1 (binary), one-hot (multiclass), standardised value (regression). */
   T: Float32Array;
   /** Row weights, or undefined for all ones. */

@@ -26,7 +26,10 @@ export type LearningRateSchedule =
 
 /** Early stopping: stop when the monitored loss has not improved for `patience` epochs. */
 export interface EarlyStoppingOptions {
-  /** Epochs without improvement before stopping (default 10). */
+  /**
+   * Epochs without improvement before stopping (default 10). scikit-learn stops after
+   * more than `n_iter_no_change` such epochs: `patience = n_iter_no_change + 1`.
+   */
   patience?: number;
   /** Smallest decrease of the loss that counts as an improvement (default 1e-4). */
   minDelta?: number;
@@ -63,8 +66,9 @@ export interface MlpParamsInput {
   /** Maximum passes over the data (default 200). */
   epochs?: number;
   /**
-   * L2 weight decay: `l2 / 2 · Σ W²` (weights, not biases) added to the mean loss (default
-   * 0). scikit-learn's `alpha` divides by the batch size: `alpha = l2 · batchSize`.
+   * L2 weight decay: `l2 / 2 · Σ W²` (weights, not biases) added to the mean loss of each
+   * batch. scikit-learn's `alpha` is divided by the batch size: `alpha = l2 · batchSize`.
+   * Default `1e-4 / batchSize`, scikit-learn's default `alpha = 1e-4`.
    */
   l2?: number;
   /**
@@ -194,6 +198,7 @@ export function validateMlpParams(params: Record<string, unknown>): MlpParams {
   } else if (es !== false) {
     bad('earlyStopping', 'true, false or { patience, minDelta, restoreBest }', es);
   }
+  const batchSize = int(params, 'batchSize', 200, 1, 1 << 20);
   return {
     hiddenLayers: [...(hidden as number[])],
     activation,
@@ -206,9 +211,9 @@ export function validateMlpParams(params: Record<string, unknown>): MlpParams {
     beta1: num(params, 'beta1', 0.9, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
     beta2: num(params, 'beta2', 0.999, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
     epsilon: num(params, 'epsilon', 1e-8, (x) => x > 0, 'a number > 0'),
-    batchSize: int(params, 'batchSize', 200, 1, 1 << 20),
+    batchSize,
     epochs: int(params, 'epochs', 200, 1, 1e6),
-    l2: num(params, 'l2', 0, (x) => x >= 0, 'a number >= 0'),
+    l2: num(params, 'l2', 1e-4 / batchSize, (x) => x >= 0, 'a number >= 0'),
     earlyStopping,
     shuffle: bool(params, 'shuffle', true),
   };

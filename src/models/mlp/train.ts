@@ -40,50 +40,61 @@ function initialWeights(layers: number[], activation: MlpParams['activation'], r
   return out;
 }
 
-/** Fills batches from shuffled row indices, with the same targets and masks on every engine. */
+/**
+ * Fills batches from shuffled row indices, with the same targets and masks on every
+ * engine. Each row's target (0/1, standardised value, or class index) and weight is
+ * prepared once, so a batch is a few gathers by row index; the features are gathered by
+ * the engine (see {@link Batch}).
+ */
 class BatchBuilder {
   readonly batch: Batch;
-  private readonly d: number;
+  /** Per training row: the target (binary, regression) or the class index (multiclass). */
+  private readonly targets: Float32Array;
+  /** Per training row: the sample weight, or undefined. */
+  private readonly weights: Float32Array | undefined;
 
   constructor(
-    private readonly data: FitData,
+    data: FitData,
     private readonly k: number,
     private readonly multiclass: boolean,
-    private readonly target: { mean: number; scale: number } | undefined,
+    target: { mean: number; scale: number } | undefined,
     batchSize: number,
     private readonly hidden: number[],
     private readonly dropout: number,
     private readonly rng: Rng,
   ) {
-    this.d = data.X.cols;
+    const y = data.y;
+    this.targets = target === undefined ? Float32Array.from(y) : Float32Array.from(y, (v) => (v - target.mean) / target.scale);
+    this.weights = data.sampleWeight === undefined ? undefined : Float32Array.from(data.sampleWeight);
     this.batch = {
       n: 0,
-      X: new Float32Array(batchSize * this.d),
+      X: data.X.data,
+      rows: new Uint32Array(batchSize),
       T: new Float32Array(batchSize * k),
-      w: data.sampleWeight === undefined ? undefined : new Float32Array(batchSize),
+      w: this.weights === undefined ? undefined : new Float32Array(batchSize),
       masks: dropout > 0 ? hidden.map((h) => new Float32Array(batchSize * h)) : [],
     };
   }
 
   fill(order: Uint32Array, start: number, n: number): Batch {
-    const { batch, data, d, k } = this;
-    const X = data.X.data;
-    const y = data.y;
+    const { batch, targets, weights, k } = this;
+    const { rows, T, w } = batch;
     batch.n = n;
-    if (this.multiclass) batch.T.fill(0, 0, n * k);
-    const bx = batch.X;
-    for (let i = 0; i < n; i++) {
-      const r = order[start + i];
-      for (let j = 0, src = r * d, dst = i * d; j < d; j++) bx[dst + j] = X[src + j];
-      if (this.multiclass) batch.T[i * k + y[r]] = 1;
-      else batch.T[i] = this.target === undefined ? y[r] : (y[r] - this.target.mean) / this.target.scale;
-      if (batch.w !== undefined) batch.w[i] = data.sampleWeight![r];
+    for (let i = 0; i < n; i++) rows[i] = order[start + i];
+    if (this.multiclass) {
+      T.fill(0, 0, n * k);
+      for (let i = 0; i < n; i++) T[i * k + targets[rows[i]]] = 1;
+    } else {
+      for (let i = 0; i < n; i++) T[i] = targets[rows[i]];
     }
+    if (weights !== undefined) for (let i = 0; i < n; i++) w![i] = weights[rows[i]];
     if (this.dropout > 0) {
-      const keep = 1 / (1 - this.dropout);
+      const { dropout, rng } = this;
+      const keep = 1 / (1 - dropout);
       for (let l = 0; l < this.hidden.length; l++) {
         const mask = batch.masks[l];
-        for (let i = 0; i < n * this.hidden[l]; i++) mask[i] = this.rng.next() < this.dropout ? 0 : keep;
+        const len = n * this.hidden[l];
+        for (let i = 0; i < len; i++) mask[i] = rng.next() < dropout ? 0 : keep;
       }
     }
     return batch;
@@ -135,7 +146,7 @@ async function createEngine(ctx: FitContext<MlpParams>, spec: NetworkSpec, batch
   const handle = ctx.backend;
   if (handle?.kind === 'tfjs') {
     const { TfEngine } = await import('./engine-tf');
-    return new TfEngine(handle.tf as ConstructorParameters<typeof TfEngine>[0], handle.name, spec, ctx.params);
+    return new TfEngine(handle.tf as ConstructorParameters<typeof TfEngine>[0], handle.name, spec, ctx.params, batchSize);
   }
   return new JsEngine(spec, ctx.params, batchSize);
 }

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { GlmParams } from '../../optim/glm-params';
-import { penaltyStrengths } from '../../optim/glm-params';
-import { fitGlm } from '../../optim/glm-fit';
+import type { GlmParams } from '../glm/params';
+import { penaltyStrengths } from '../glm/params';
+import { fitGlm } from '../glm/fit';
 import type { FitContext, FitResult } from '../types';
 import { MultinomialLogLoss, classShares } from './loss';
 

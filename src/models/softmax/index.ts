@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { GlmParams } from '../../optim/glm-params';
+import type { GlmParams } from '../glm/params';
 import type { ModelFamily } from '../types';
 import { fitSoftmax } from './fit';
 import { validateSoftmaxParams } from './params';

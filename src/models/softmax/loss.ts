@@ -6,7 +6,7 @@
  */
 import type { BlockLoss } from '../../backend/js-matrix';
 import type { FitData } from '../types';
-import type { RowLoss } from '../../optim/glm-fit';
+import type { RowLoss } from '../glm/fit';
 
 /**
  * Weighted multinomial log loss `wᵢ·(log Σⱼ e^zᵢⱼ − zᵢ,yᵢ)` with `zᵢⱼ = scoreᵢⱼ + bⱼ`,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type GlmParams, validateGlmParams } from '../../optim/glm-params';
+import { type GlmParams, validateGlmParams } from '../glm/params';
 
 /**
  * Parameters of `{ type: 'softmax' }` (all optional).

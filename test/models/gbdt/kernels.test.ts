@@ -7,12 +7,13 @@ import { createRng } from '../../../src/random';
 import { gbdtKernels } from '../../../src/models/gbdt/kernels';
 import { TaskRunner, allocateBuffers } from '../../../src/models/gbdt/worker-pool';
 
-async function runnerFor(rows: number, features: number, opts: { maxBins?: number; counts?: boolean; slots?: number; outputs?: number; weighted?: boolean; threads?: number } = {}): Promise<TaskRunner> {
+async function runnerFor(rows: number, features: number, opts: { maxBins?: number; counts?: boolean; slots?: number; outputs?: number; weighted?: boolean; threads?: number; simd?: boolean } = {}): Promise<TaskRunner> {
   const maxBins = opts.maxBins ?? 255;
   const threads = opts.threads ?? 1;
   const buffers = allocateBuffers(
     { rows, features, maxBins, counts: opts.counts ?? false, slots: opts.slots ?? 4, maxTasks: 64, rawBlock: 8, sampleSize: 0, outputs: opts.outputs ?? 1, weighted: opts.weighted ?? false },
     threads > 1,
+    opts.simd ?? true,
   );
   return TaskRunner.create(buffers, 64, threads);
 }
@@ -142,6 +143,61 @@ describe('histogram and split kernels', () => {
     }
   });
 
+  it('gives bit-identical histograms, totals and partitions with the SIMD kernels and the JavaScript ones', async () => {
+    const N = 3001;
+    const F = 13;
+    const rng = createRng(12);
+    const bins = Uint8Array.from({ length: N * F }, () => rng.int(33)); // 32 bins + missing
+    const gh = Float32Array.from({ length: 2 * N }, (_, i) => (i % 2 === 0 ? rng.normal() : rng.next()));
+    const subset = Int32Array.from({ length: N }, (_, i) => i).filter(() => rng.next() < 0.4);
+    const results: { hist: Float64Array; idx: Int32Array; mids: number[]; sums: number[] }[] = [];
+    for (const simd of [true, false]) {
+      const r = await runnerFor(N, F, { maxBins: 32, counts: true, threads: simd ? 2 : 1, simd });
+      const { K, v } = r;
+      expect(v.wasm !== null).toBe(simd);
+      v.bins.set(bins);
+      v.gh.set(gh);
+      for (let f = 0; f < F; f++) {
+        v.numBins[f] = 32;
+        v.active[f] = F - 1 - f; // any order
+      }
+      // Root (rows in order) in slot 0, groups of every width; a subset in slot 1 from slot 0.
+      let t = 0;
+      for (const [g0, gc] of [[0, 8], [8, 4], [12, 1]]) v.tasks.set([K.HIST, 0, N, 0, -1, g0, gc, 1], r.task(t++));
+      r.run(t);
+      const sums = [...K.sums(v, N, true)];
+      v.idx.set(subset);
+      sums.push(...K.sums(v, subset.length, false));
+      t = 0;
+      for (const [g0, gc] of [[0, 9], [9, 4]]) v.tasks.set([K.HIST, 0, subset.length, 1, 0, g0, gc, 0], r.task(t++));
+      r.run(t);
+      // Numeric partitions of the subset, missing rows left and right.
+      const mids: number[] = [];
+      t = 0;
+      const half = subset.length >> 1;
+      v.tasks.set([K.PARTITION, 0, half, 3, 10, K.FLAG_DEFAULT_LEFT], r.task(t++));
+      v.tasks.set([K.PARTITION, half, subset.length, 7, 20, 0], r.task(t++));
+      r.run(t);
+      for (let i = 0; i < t; i++) mids.push(v.tasks[r.task(i) + 8]);
+      results.push({ hist: v.hist.slice(0, 2 * v.slotStride), idx: v.idx.slice(0, subset.length), mids, sums });
+      await r.close();
+    }
+    const [a, b] = results;
+    expect(a.mids).toEqual(b.mids);
+    expect(a.sums).toEqual(b.sums);
+    // Totals in row order, as a plain loop adds them.
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < N; i++) {
+      G += gh[2 * i];
+      H += gh[2 * i + 1];
+    }
+    expect(a.sums.slice(0, 2)).toEqual([G, H]);
+    expect(Array.from(a.idx)).toEqual(Array.from(b.idx));
+    expect(Buffer.from(a.hist.buffer).equals(Buffer.from(b.hist.buffer))).toBe(true);
+    expect(a.hist.some((x) => x !== 0)).toBe(true);
+  });
+
   it('finds the numeric split a brute-force search finds, with the missing direction', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -264,9 +320,11 @@ describe('histogram and split kernels', () => {
     const K = gbdtKernels();
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 500 }), (xs) => {
-        const keys = Uint32Array.from(xs);
-        K.radixSort(keys, new Uint32Array(xs.length), new Int32Array(2048), xs.length);
-        expect(Array.from(keys)).toEqual([...xs].sort((a, b) => a - b));
+        // Only the first n keys are sorted: a longer buffer keeps its tail.
+        const keys = Uint32Array.from([...xs, 7]);
+        const sorted = K.radixSort(keys, new Uint32Array(xs.length + 1), new Int32Array(3 * 2048), xs.length);
+        expect(Array.from(sorted.subarray(0, xs.length))).toEqual([...xs].sort((a, b) => a - b));
+        expect(keys[xs.length]).toBe(7);
       }),
     );
   });

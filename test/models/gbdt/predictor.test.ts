@@ -9,7 +9,9 @@ import { GbdtPredictor, isGbdtPredictor } from '../../../src/models/gbdt/predict
 import { loadPredictor } from '../../../src/models/families';
 import type { ModelState, NamedTensor, TensorData } from '../../../src/models/types';
 import { Trainer } from '../../../src/trainer/trainer';
-import { syntheticRows, tensorsOf } from './helpers';
+import { gbdtFamily } from '../../../src/models/gbdt/index';
+import { createRng } from '../../../src/random';
+import { numericMatrix, referenceMargins, syntheticRows, tensorsOf } from './helpers';
 
 /**
  * Two rounds of a binary model over features [x (numeric), c (categorical, 40 codes)]:
@@ -129,6 +131,38 @@ describe('gbdt predictor', () => {
     const restored: ModelState = { ...json, tensors: json.tensors.map((t) => ({ ...t, data: new ctors[t.dtype](t.data) })) };
     const X = model.pipeline.transform(ds);
     expect(Array.from(new GbdtPredictor(restored).predictMatrix(X.data, X.rows))).toEqual(Array.from(model.predictor.predictMatrix(X.data, X.rows)));
+  });
+
+  it('predicts like a plain reading of the layout for any row count, deep unbalanced trees and staged rounds', async () => {
+    // Lossguide trees of uneven depth, categorical splits and missing values; 13 rounds x 3
+    // classes (tree counts not multiples of four), rows one by one and in blocks.
+    const ds = syntheticRows(900, 33, { task: 'multiclass', missing: 0.25 });
+    const model = await new Trainer({ model: { type: 'gbdt', numTrees: 13, growPolicy: 'lossguide', maxLeaves: 24 }, target: 'y', seed: 3 }).fit(ds);
+    const p = model.predictor;
+    if (!isGbdtPredictor(p)) throw new Error('not gbdt');
+    const X = model.pipeline.transform(ds);
+    const F = X.cols;
+    const want = referenceMargins(model.state, X.data, X.rows);
+    for (let n = 1; n <= 9; n++) {
+      const got = p.predictMargin(X.data.subarray(5 * F, (5 + n) * F), n);
+      expect(Array.from(got)).toEqual(Array.from(want.subarray(5 * 3, (5 + n) * 3)));
+    }
+    expect(Array.from(p.predictMargin(X.data, X.rows))).toEqual(Array.from(want));
+    const rounds = 7;
+    const staged = referenceMargins({ ...model.state, tensors: model.state.tensors.map((t) => (t.name === 'tree_start' ? { ...t, data: t.data.slice(0, rounds * 3 + 1) } : t)) }, X.data, 6);
+    expect(Array.from(p.predictMargin(X.data, 6, rounds))).toEqual(Array.from(staged));
+  });
+
+  it('predicts numeric models alike for rows with and without missing values, one by one and in blocks', async () => {
+    // Missing values in some rows only, so blocks of four rows are complete or not.
+    const { X, y, features } = numericMatrix(2000, 5, 8);
+    for (let i = 0; i < X.rows; i += 7) X.data[i * 5 + (i % 5)] = Number.NaN;
+    const res = await gbdtFamily.fit({ train: { X, y }, task: 'binary', classes: [0, 1], features, params: gbdtFamily.validateParams({ numTrees: 11, threads: 1 }, 'binary'), rng: createRng(2), seed: 2, progress: () => {} });
+    const p = gbdtFamily.load(res.state);
+    if (!isGbdtPredictor(p)) throw new Error('not gbdt');
+    const want = referenceMargins(res.state, X.data, X.rows);
+    expect(Array.from(p.predictMargin(X.data, X.rows))).toEqual(Array.from(want));
+    for (let i = 0; i < 30; i++) expect(p.predictMargin(X.data.subarray(i * 5, i * 5 + 5), 1)[0]).toBe(want[i]);
   });
 
   it('travels in a model artifact and predicts the same from its bytes', async () => {

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { MlopsError } from '../errors';
+import { MlopsError } from '../../errors';
 
 /** The kind of penalty on the coefficients. */
 export type Penalty = 'l2' | 'l1' | 'elasticnet';

@@ -12,11 +12,11 @@
  *
  * @module
  */
-import { MlopsError, throwIfAborted } from '../errors';
-import { JS_BACKEND } from '../backend/handle';
-import { type BlockLoss, hasFusedLossGrad } from '../backend/js-matrix';
-import type { BackendHandle, DesignMatrix, EpochRecord, FitContext, FitData } from '../models/types';
-import { minimize, type StopReason } from './lbfgs';
+import { MlopsError, throwIfAborted } from '../../errors';
+import { JS_BACKEND } from '../../backend/handle';
+import { type BlockLoss, hasFusedLossGrad } from '../../backend/js-matrix';
+import type { BackendHandle, DesignMatrix, EpochRecord, FitContext, FitData } from '../types';
+import { minimize, type StopReason } from '../../optim/lbfgs';
 
 /** A per-row loss over `k` scores per row, with the intercepts applied inside. */
 export interface RowLoss {

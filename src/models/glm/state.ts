@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { MlopsError } from '../errors';
-import type { ModelState, NamedTensor, Task } from '../models/types';
+import { MlopsError } from '../../errors';
+import type { ModelState, NamedTensor, Task } from '../types';
 
 /** An `ARTIFACT_CORRUPT` error for a malformed state of `type`. */
 export function corruptState(type: string, message: string, details?: Record<string, unknown>): MlopsError {
