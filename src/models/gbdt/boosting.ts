@@ -136,8 +136,9 @@ export async function fitGbdt(ctx: FitContext<ResolvedGbdtParams>): Promise<FitR
     );
   }
   const threads = N >= PARALLEL_MIN_ROWS ? p.threads : 1;
-  // Columns transposed per binning block: enough tasks for every thread, bounded memory.
-  const rawBlock = Math.max(1, Math.min(F, 2 * threads, Math.floor(2 ** 26 / (4 * N)) || 1));
+  // Columns transposed per binning block: as many as 16 MB hold (each block is one pass
+  // over the input matrix).
+  const rawBlock = Math.max(1, Math.min(F, Math.floor(2 ** 24 / (4 * N))));
   // Most tasks in one phase: histogram groups of every node pair, or a leaf each, or
   // the row blocks of the gradients, or a binning block.
   const maxTasks = slots * Math.max(Math.ceil(F / 8), 2 * threads) + 2 * slots + 4 * threads + rawBlock;

@@ -16,6 +16,10 @@
  * the result does not depend on which thread ran it: training is bit-identical for any
  * number of threads.
  *
+ * Histogram accumulation and numeric partitions run in WebAssembly SIMD when the runtime
+ * has it (see `wasm-kernels.ts`; same arithmetic, same results), else in the plain loops
+ * here.
+ *
  * @module
  * @internal
  */
@@ -30,6 +34,8 @@ export interface GbdtBuffers {
   featureStride: number;
   /** 1 when histograms carry a row-count channel (minSamplesLeaf > 1). */
   counts: number;
+  /** Histogram slots (open tree nodes kept at once). */
+  slots: number;
   /** Int32 control words (generation, task counters, stop and error flags). */
   ctl: ArrayBufferLike;
   /** ASCII text of the first error a thread hit. */
@@ -38,19 +44,23 @@ export interface GbdtBuffers {
   cfg: ArrayBufferLike;
   /** Int32 task table, TASK_WORDS per task. */
   tasks: ArrayBufferLike;
-  /** Uint8 bins, feature-major: bins[f * rows + r]. */
-  bins: ArrayBufferLike;
   /**
-   * Int32 row ids in node order: each tree node owns a contiguous range, rows ascending
-   * within it (partitions are stable), so reads indexed by row id move forward.
+   * The memory of the arrays the SIMD kernels read and write (the WebAssembly memory's
+   * buffer when `wasm` is set), at the byte offsets of `at`:
+   * - `bins`: Uint8 bins, feature-major: bins[f * rows + r];
+   * - `idx`: Int32 row ids in node order: each tree node owns a contiguous range, rows
+   *   ascending within it (partitions are stable), so reads indexed by row id move forward;
+   * - `tmpIdx`: partition scratch, same shape as `idx`;
+   * - `gh`: Float32 (gradient, hessian) pairs by row id, for the tree being grown;
+   * - `grad`: Float32 gradient pairs of all K outputs, output-major (the same memory as
+   *   `gh` when K = 1);
+   * - `hist`: Float64 histograms, one slot per open tree node.
    */
-  idx: ArrayBufferLike;
-  /** Partition scratch, same shape as `idx`. */
-  tmpIdx: ArrayBufferLike;
-  /** Float32 (gradient, hessian) pairs by row id, for the tree being grown. */
-  gh: ArrayBufferLike;
-  /** Float64 histograms, one slot per open tree node. */
-  hist: ArrayBufferLike;
+  arena: ArrayBufferLike;
+  /** Byte offsets of the arrays in `arena`. */
+  at: { bins: number; idx: number; tmpIdx: number; gh: number; grad: number; hist: number };
+  /** The SIMD kernels and the memory behind `arena`; null: the JavaScript kernels run. */
+  wasm: { module: WebAssembly.Module; memory: WebAssembly.Memory } | null;
   /** Int32 real bins per feature (the missing bin's index). */
   numBins: ArrayBufferLike;
   /** Uint8 1 for categorical features. */
@@ -61,8 +71,6 @@ export interface GbdtBuffers {
   nodeStats: ArrayBufferLike;
   /** Uint8 per slot and feature: 1 when the feature may split that node. */
   nodeMask: ArrayBufferLike;
-  /** Float64 best split per slot and feature, SPLIT_WORDS each. */
-  splits: ArrayBufferLike;
   /** Uint32 256-bit masks of the bins sent left by a categorical partition. */
   catLeft: ArrayBufferLike;
   /** Float32 raw values of a block of features, feature-major, for binning. */
@@ -79,8 +87,8 @@ export interface GbdtBuffers {
   y: ArrayBufferLike;
   /** Float64 row weights (empty: all 1). */
   w: ArrayBufferLike;
-  /** Float32 gradient pairs of all K outputs, output-major (the same buffer as `gh` when K = 1). */
-  grad: ArrayBufferLike;
+  /** Float64 best split per slot and feature, SPLIT_WORDS each. */
+  splits: ArrayBufferLike;
   /** Float64 per-task values (leaf values of UPDATE tasks). */
   taskValues: ArrayBufferLike;
 }
@@ -95,6 +103,14 @@ export interface GbdtViews {
   err: Uint8Array;
   cfg: Float64Array;
   tasks: Int32Array;
+  /** The SIMD kernels of this thread (see `wasm-kernels.ts`), or null. */
+  wasm: GbdtWasmExports | null;
+  /** Byte offsets of bins, idx, tmpIdx, gh and hist in the SIMD kernels' memory. */
+  binsAt: number;
+  idxAt: number;
+  tmpIdxAt: number;
+  ghAt: number;
+  histAt: number;
   bins: Uint8Array;
   idx: Int32Array;
   tmpIdx: Int32Array;
@@ -127,6 +143,11 @@ export interface GbdtViews {
   /** The first error this thread hit. */
   error: unknown;
 }
+
+/** Exports of the SIMD kernel module (see `wasm-kernels.ts`); every argument is an i32. @internal */
+export type GbdtWasmExports = Record<'hist8i' | 'hist4s' | 'hist4i' | 'hist1s' | 'hist1i' | 'counts' | 'partition' | 'subtract', (...args: number[]) => number> & {
+  sums(idx: number, seq: number, s: number, e: number, gh: number): [number, number];
+};
 
 /** Thread-local scratch arrays. @internal */
 export interface GbdtScratch {
@@ -204,6 +225,10 @@ export function gbdtKernels() {
     views(b: GbdtBuffers): GbdtViews {
       const FS = b.featureStride;
       const entries = b.features * FS;
+      const N = b.rows;
+      const a = b.arena;
+      const at = b.at;
+      const wasm = b.wasm === null ? null : (new WebAssembly.Instance(b.wasm.module, { m: { mem: b.wasm.memory } }).exports as GbdtWasmExports);
       return {
         N: b.rows,
         F: b.features,
@@ -213,11 +238,17 @@ export function gbdtKernels() {
         err: new Uint8Array(b.err),
         cfg: new Float64Array(b.cfg),
         tasks: new Int32Array(b.tasks),
-        bins: new Uint8Array(b.bins),
-        idx: new Int32Array(b.idx),
-        tmpIdx: new Int32Array(b.tmpIdx),
-        gh: new Float32Array(b.gh),
-        hist: new Float64Array(b.hist),
+        wasm,
+        binsAt: at.bins,
+        idxAt: at.idx,
+        tmpIdxAt: at.tmpIdx,
+        ghAt: at.gh,
+        histAt: at.hist,
+        bins: new Uint8Array(a, at.bins, b.features * N),
+        idx: new Int32Array(a, at.idx, N),
+        tmpIdx: new Int32Array(a, at.tmpIdx, N),
+        gh: new Float32Array(a, at.gh, 2 * N),
+        hist: new Float64Array(a, at.hist, b.slots * entries * (b.counts ? 3 : 2)),
         numBins: new Int32Array(b.numBins),
         isCat: new Uint8Array(b.isCat),
         active: new Int32Array(b.active),
@@ -233,7 +264,7 @@ export function gbdtKernels() {
         score: new Float64Array(b.score),
         y: new Float64Array(b.y),
         w: new Float64Array(b.w),
-        grad: new Float32Array(b.grad),
+        grad: new Float32Array(a, at.grad, 2 * N * b.outputs),
         taskValues: new Float64Array(b.taskValues),
         slotStride: entries * (b.counts ? 3 : 2),
         countOffset: entries * 2,
@@ -249,7 +280,7 @@ export function gbdtKernels() {
         s = {
           keys: new Uint32Array(n),
           keysTmp: new Uint32Array(n),
-          radix: new Int32Array(2048),
+          radix: new Int32Array(3 * 2048),
           order: new Int32Array(256),
           ratio: new Float64Array(256),
           word: new Uint32Array(buf),
@@ -421,35 +452,12 @@ export function gbdtKernels() {
         }
       }
       const seq = (flags & 1) !== 0;
-      const bins = v.bins;
-      const idx = v.idx;
-      const gh = v.gh;
-      let j = g0;
-      for (; g1 - j >= 8; j += 8) {
-        const f0 = active[j], f1 = active[j + 1], f2 = active[j + 2], f3 = active[j + 3];
-        const f4 = active[j + 4], f5 = active[j + 5], f6 = active[j + 6], f7 = active[j + 7];
-        if (seq) {
-          K.seq8(bins, gh, hist, s, e, f0 * N, f1 * N, f2 * N, f3 * N, f4 * N, f5 * N, f6 * N, f7 * N,
-            sb + 2 * f0 * FS, sb + 2 * f1 * FS, sb + 2 * f2 * FS, sb + 2 * f3 * FS, sb + 2 * f4 * FS, sb + 2 * f5 * FS, sb + 2 * f6 * FS, sb + 2 * f7 * FS);
-        } else {
-          K.idx8(bins, idx, gh, hist, s, e, f0 * N, f1 * N, f2 * N, f3 * N, f4 * N, f5 * N, f6 * N, f7 * N,
-            sb + 2 * f0 * FS, sb + 2 * f1 * FS, sb + 2 * f2 * FS, sb + 2 * f3 * FS, sb + 2 * f4 * FS, sb + 2 * f5 * FS, sb + 2 * f6 * FS, sb + 2 * f7 * FS);
-        }
-      }
-      for (; g1 - j >= 4; j += 4) {
-        const f0 = active[j], f1 = active[j + 1], f2 = active[j + 2], f3 = active[j + 3];
-        if (seq) K.seq4(bins, gh, hist, s, e, f0 * N, f1 * N, f2 * N, f3 * N, sb + 2 * f0 * FS, sb + 2 * f1 * FS, sb + 2 * f2 * FS, sb + 2 * f3 * FS);
-        else K.idx4(bins, idx, gh, hist, s, e, f0 * N, f1 * N, f2 * N, f3 * N, sb + 2 * f0 * FS, sb + 2 * f1 * FS, sb + 2 * f2 * FS, sb + 2 * f3 * FS);
-      }
-      for (; j < g1; j++) {
-        const f = active[j];
-        if (seq) K.seq1(bins, gh, hist, s, e, f * N, sb + 2 * f * FS);
-        else K.idx1(bins, idx, gh, hist, s, e, f * N, sb + 2 * f * FS);
-      }
-      if (v.counts) {
-        for (let q = g0; q < g1; q++) {
-          const f = active[q];
-          K.countRows(bins, idx, hist, s, e, f * N, sb + v.countOffset + f * FS, seq);
+      if (v.wasm !== null) K.histWasm(v, v.wasm, s, e, sb, g0, g1, seq);
+      else {
+        for (let j = g0; j < g1; j++) {
+          const f = active[j];
+          K.histRows(v.bins, v.idx, v.gh, hist, s, e, f * N, sb + 2 * f * FS, seq);
+          if (v.counts) K.countRows(v.bins, v.idx, hist, s, e, f * N, sb + v.countOffset + f * FS, seq);
         }
       }
       if (large >= 0) {
@@ -459,7 +467,8 @@ export function gbdtKernels() {
           const n2 = 2 * (numBins[f] + 1);
           const a = lb + 2 * f * FS;
           const c = sb + 2 * f * FS;
-          for (let k = 0; k < n2; k++) hist[a + k] -= hist[c + k];
+          if (v.wasm !== null) v.wasm.subtract(v.histAt + 8 * a, v.histAt + 8 * c, 0, n2 >> 1);
+          else for (let k = 0; k < n2; k++) hist[a + k] -= hist[c + k];
           if (v.counts) {
             const a2 = lb + v.countOffset + f * FS;
             const c2 = sb + v.countOffset + f * FS;
@@ -471,79 +480,53 @@ export function gbdtKernels() {
       if ((flags & 4) !== 0 && large >= 0) for (let q = g0; q < g1; q++) K.bestSplit(v, large, active[q]);
     },
 
-    // Eight features per pass: the row's gradient pair is loaded once and the eight
-    // independent accumulations overlap (no store-to-load chain between them).
-    seq8(bins: Uint8Array, gh: Float32Array, hist: Float64Array, s: number, e: number,
-      c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number, c7: number,
-      h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number): void {
-      for (let i = s; i < e; i++) {
-        const g = gh[2 * i];
-        const h = gh[2 * i + 1];
-        let b = h0 + 2 * bins[c0 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h1 + 2 * bins[c1 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h2 + 2 * bins[c2 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h3 + 2 * bins[c3 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h4 + 2 * bins[c4 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h5 + 2 * bins[c5 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h6 + 2 * bins[c6 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h7 + 2 * bins[c7 + i]; hist[b] += g; hist[b + 1] += h;
+    /**
+     * The histograms of features active[g0..g1) over rows [s, e) of a node into the slot
+     * at Float64 offset `sb`, with the SIMD kernels: eight features per pass (four on
+     * consecutive rows, where the smaller working set pays), so each row's gradient pair
+     * is loaded once per pass.
+     */
+    histWasm(v: GbdtViews, w: GbdtWasmExports, s: number, e: number, sb: number, g0: number, g1: number, seq: boolean): void {
+      const { active, N, FS, idxAt, ghAt } = v;
+      const c = v.binsAt;
+      const h = v.histAt + 8 * sb;
+      const FS16 = 16 * FS;
+      let j = g0;
+      for (; g1 - j >= 8 && !seq; j += 8) {
+        const f0 = active[j], f1 = active[j + 1], f2 = active[j + 2], f3 = active[j + 3];
+        const f4 = active[j + 4], f5 = active[j + 5], f6 = active[j + 6], f7 = active[j + 7];
+        w.hist8i(idxAt, ghAt, s, e, c + f0 * N, c + f1 * N, c + f2 * N, c + f3 * N, c + f4 * N, c + f5 * N, c + f6 * N, c + f7 * N,
+          h + f0 * FS16, h + f1 * FS16, h + f2 * FS16, h + f3 * FS16, h + f4 * FS16, h + f5 * FS16, h + f6 * FS16, h + f7 * FS16);
+      }
+      for (; g1 - j >= 4; j += 4) {
+        const f0 = active[j], f1 = active[j + 1], f2 = active[j + 2], f3 = active[j + 3];
+        (seq ? w.hist4s : w.hist4i)(idxAt, ghAt, s, e, c + f0 * N, c + f1 * N, c + f2 * N, c + f3 * N, h + f0 * FS16, h + f1 * FS16, h + f2 * FS16, h + f3 * FS16);
+      }
+      for (; j < g1; j++) (seq ? w.hist1s : w.hist1i)(idxAt, ghAt, s, e, c + active[j] * N, h + active[j] * FS16);
+      if (v.counts) {
+        const hc = v.histAt + 8 * (sb + v.countOffset);
+        for (let q = g0; q < g1; q++) w.counts(idxAt, seq ? 1 : 0, s, e, c + active[q] * N, hc + 8 * active[q] * FS);
       }
     },
 
-    idx8(bins: Uint8Array, idx: Int32Array, gh: Float32Array, hist: Float64Array, s: number, e: number,
-      c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number, c7: number,
-      h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number): void {
-      for (let i = s; i < e; i++) {
-        const r = idx[i];
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let b = h0 + 2 * bins[c0 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h1 + 2 * bins[c1 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h2 + 2 * bins[c2 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h3 + 2 * bins[c3 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h4 + 2 * bins[c4 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h5 + 2 * bins[c5 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h6 + 2 * bins[c6 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h7 + 2 * bins[c7 + r]; hist[b] += g; hist[b + 1] += h;
+    /** Gradient and hessian totals of the rows idx[0..n) (`seq`: rows 0..n-1), added in row order. */
+    sums(v: GbdtViews, n: number, seq: boolean): [number, number] {
+      if (v.wasm !== null) return v.wasm.sums(v.idxAt, seq ? 1 : 0, 0, n, v.ghAt);
+      const { gh, idx } = v;
+      let G = 0;
+      let H = 0;
+      for (let i = 0; i < n; i++) {
+        const r = seq ? i : idx[i];
+        G += gh[2 * r];
+        H += gh[2 * r + 1];
       }
+      return [G, H];
     },
 
-    seq4(bins: Uint8Array, gh: Float32Array, hist: Float64Array, s: number, e: number,
-      c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number): void {
+    /** One feature's histogram, without SIMD (same additions in the same order). */
+    histRows(bins: Uint8Array, idx: Int32Array, gh: Float32Array, hist: Float64Array, s: number, e: number, c0: number, h0: number, seq: boolean): void {
       for (let i = s; i < e; i++) {
-        const g = gh[2 * i];
-        const h = gh[2 * i + 1];
-        let b = h0 + 2 * bins[c0 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h1 + 2 * bins[c1 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h2 + 2 * bins[c2 + i]; hist[b] += g; hist[b + 1] += h;
-        b = h3 + 2 * bins[c3 + i]; hist[b] += g; hist[b + 1] += h;
-      }
-    },
-
-    idx4(bins: Uint8Array, idx: Int32Array, gh: Float32Array, hist: Float64Array, s: number, e: number,
-      c0: number, c1: number, c2: number, c3: number, h0: number, h1: number, h2: number, h3: number): void {
-      for (let i = s; i < e; i++) {
-        const r = idx[i];
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let b = h0 + 2 * bins[c0 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h1 + 2 * bins[c1 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h2 + 2 * bins[c2 + r]; hist[b] += g; hist[b + 1] += h;
-        b = h3 + 2 * bins[c3 + r]; hist[b] += g; hist[b + 1] += h;
-      }
-    },
-
-    seq1(bins: Uint8Array, gh: Float32Array, hist: Float64Array, s: number, e: number, c0: number, h0: number): void {
-      for (let i = s; i < e; i++) {
-        const b = h0 + 2 * bins[c0 + i];
-        hist[b] += gh[2 * i];
-        hist[b + 1] += gh[2 * i + 1];
-      }
-    },
-
-    idx1(bins: Uint8Array, idx: Int32Array, gh: Float32Array, hist: Float64Array, s: number, e: number, c0: number, h0: number): void {
-      for (let i = s; i < e; i++) {
-        const r = idx[i];
+        const r = seq ? i : idx[i];
         const b = h0 + 2 * bins[c0 + r];
         hist[b] += gh[2 * r];
         hist[b + 1] += gh[2 * r + 1];
@@ -756,6 +739,10 @@ export function gbdtKernels() {
       if ((flags & FLAG_CATEGORICAL) === 0) {
         // Missing rows (bin nb) match `mb` only when they go left.
         const mb = (flags & FLAG_DEFAULT_LEFT) !== 0 ? nb : 256;
+        if (v.wasm !== null) {
+          T[o + 8] = v.wasm.partition(v.idxAt, v.tmpIdxAt, s, e, v.binsAt + col, thr, mb);
+          return;
+        }
         for (let i = s; i < e; i++) {
           const row = idx[i];
           const b = bins[col + row];
@@ -803,17 +790,27 @@ export function gbdtKernels() {
       const S = T[o + 3];
       const maxBins = T[o + 4];
       const sc = K.scratchOf(v, S > 0 ? S : N);
-      const keys = sc.keys;
       const bits = v.rawBits;
+      let keys = sc.keys;
       let n = 0;
-      const count = S > 0 ? S : N;
-      for (let q = 0; q < count; q++) {
-        const u = bits[off + (S > 0 ? v.sample[q] : q)];
-        if ((u & 0x7fffffff) <= 0x7f800000) keys[n++] = K.keyOf(u); // NaN skipped
+      // NaN is skipped: the key is written, the count moves only for a number.
+      if (S > 0) {
+        const sample = v.sample;
+        for (let q = 0; q < S; q++) {
+          const u = bits[off + sample[q]];
+          keys[n] = K.keyOf(u);
+          n += ((u & 0x7fffffff) - 0x7f800001) >>> 31;
+        }
+      } else {
+        for (let q = 0; q < N; q++) {
+          const u = bits[off + q];
+          keys[n] = K.keyOf(u);
+          n += ((u & 0x7fffffff) - 0x7f800001) >>> 31;
+        }
       }
-      K.radixSort(keys, sc.keysTmp, sc.radix, n);
-      // Distinct values and their counts, reusing keysTmp for counts.
-      const cnt = sc.keysTmp;
+      keys = K.radixSort(keys, sc.keysTmp, sc.radix, n);
+      // Distinct values and their counts, in the other key buffer.
+      const cnt = keys === sc.keys ? sc.keysTmp : sc.keys;
       let d = 0;
       for (let q = 0; q < n; q++) {
         if (d > 0 && keys[d - 1] === keys[q]) cnt[d - 1]++;
@@ -833,8 +830,9 @@ export function gbdtKernels() {
         let rest = n;
         let left = maxBins;
         let acc = 0;
+        // Rows per remaining bin (recomputed only when a bin closes).
+        let target = rest / left;
         for (let q = 0; q < d; q++) {
-          let target = rest / left;
           if (acc > 0 && cnt[q] >= target && left > 1) {
             thr[tb + nb++] = K.edge(keys[q - 1], keys[q], sc);
             rest -= acc; left--; acc = 0;
@@ -844,6 +842,7 @@ export function gbdtKernels() {
           if (acc >= target && left > 1 && q + 1 < d) {
             thr[tb + nb++] = K.edge(keys[q], keys[q + 1], sc);
             rest -= acc; left--; acc = 0;
+            target = rest / left;
           }
         }
         nb++;
@@ -883,11 +882,11 @@ export function gbdtKernels() {
     /**
      * Order-preserving unsigned key of Float32 bits: negatives have every bit flipped,
      * positives their sign bit set, so keys compare like the values; -0 maps to +0's key.
-     * NaN is not expected.
+     * NaN is not expected. Branch-free (the sign of a value is unpredictable).
      */
     keyOf(u: number): number {
       if (u === 0x80000000) return 0x80000000;
-      return (u & 0x80000000) !== 0 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+      return (u ^ ((u >> 31) | 0x80000000)) >>> 0;
     },
 
     /**
@@ -935,29 +934,39 @@ export function gbdtKernels() {
       return mid >= b || mid < a ? a : mid;
     },
 
-    /** LSD radix sort of `n` uint32 keys (11, 11, 10 bits). */
-    radixSort(keys: Uint32Array, tmp: Uint32Array, c: Int32Array, n: number): void {
+    /**
+     * LSD radix sort of the first `n` uint32 keys (11, 11, 10 bits; the three digit
+     * counts in one pass). Sorts through `tmp` and returns the array holding the result
+     * (`tmp`: three passes); `c` holds 3 x 2048 counters.
+     */
+    radixSort(keys: Uint32Array, tmp: Uint32Array, c: Int32Array, n: number): Uint32Array {
+      c.fill(0);
+      for (let i = 0; i < n; i++) {
+        const x = keys[i];
+        c[x & 2047]++;
+        c[2048 + ((x >>> 11) & 2047)]++;
+        c[4096 + (x >>> 22)]++;
+      }
       let src = keys;
       let dst = tmp;
-      for (let shift = 0; shift < 32; shift += 11) {
-        c.fill(0);
-        for (let i = 0; i < n; i++) c[(src[i] >>> shift) & 2047]++;
+      for (let pass = 0; pass < 3; pass++) {
+        const shift = 11 * pass;
+        const base = 2048 * pass;
         let sum = 0;
-        for (let k = 0; k < 2048; k++) {
+        for (let k = base; k < base + 2048; k++) {
           const t = c[k];
           c[k] = sum;
           sum += t;
         }
         for (let i = 0; i < n; i++) {
           const x = src[i];
-          dst[c[(x >>> shift) & 2047]++] = x;
+          dst[c[base + ((x >>> shift) & 2047)]++] = x;
         }
         const t = src;
         src = dst;
         dst = t;
       }
-      // Three passes leave the result in tmp.
-      keys.set(tmp.subarray(0, n));
+      return src;
     },
   };
   return K;

@@ -154,13 +154,14 @@ export function linkOf(objective: GbdtObjective): GbdtLink {
   return objective === 'logistic' ? 'logistic' : objective === 'softmax' ? 'softmax' : 'identity';
 }
 
-// Packed node record (4 int32 words): feature | flags << 28, threshold bits (read through a
-// Float32Array view), left, right. A child < 0 is the leaf ~child.
+// Packed node record (4 int32 words, the last unused): the feature, with bit 28 set when
+// missing values go right and PACKED_CAT for a categorical split; the threshold bits (read
+// through a Float32Array view; categorical: the bitset offset); and the left child, the
+// right child being the next node. A leaf is a split of feature 0 at +Infinity whose left
+// child is itself, so a row that reached it stays there.
 const FEATURE_MASK = 0x0fffffff;
-const PACKED_DL = NODE_DEFAULT_LEFT << 28;
-const PACKED_CAT = NODE_CATEGORICAL << 28;
-/** Rows that walk each tree together in batch prediction. */
-const PREDICT_BLOCK = 64;
+const MISSING_RIGHT_SHIFT = 28;
+const PACKED_CAT = NODE_CATEGORICAL << 29;
 
 /**
  * A loaded gbdt model: pure TypeScript over typed arrays. `predictMatrix` allocates
@@ -188,13 +189,10 @@ export class GbdtPredictor implements Predictor {
   readonly rounds: number;
   /** The margin-to-output link. */
   readonly link: GbdtLink;
-  private readonly nodes: Int32Array;
-  private readonly thresholds: Float32Array;
-  private readonly leafValues: Float64Array;
-  private readonly roots: Int32Array;
-  private readonly bitset: Uint32Array;
-  private readonly catCount: Int32Array;
+  private readonly packed: PackedTrees;
   private readonly base: Float64Array;
+  /** No categorical split: the walk can skip the check. */
+  private readonly numericOnly: boolean;
 
   /** Checks the state (see the module documentation) and packs the trees; throws `ARTIFACT_CORRUPT` or `ARTIFACT_UNSUPPORTED_VERSION`. */
   constructor(state: ModelState) {
@@ -211,14 +209,14 @@ export class GbdtPredictor implements Predictor {
     if (K !== expected || (p.objective === 'softmax') !== (state.task === 'multiclass')) corrupt(`objective ${String(p.objective)} with ${K} outputs does not fit a ${state.task} task.`);
     const features = (state.params as { features?: unknown }).features;
     if (!Array.isArray(features) || features.length !== state.numFeatures) corrupt(`params.features must describe the ${state.numFeatures} features.`);
-    this.catCount = new Int32Array(state.numFeatures);
+    const catCount = new Int32Array(state.numFeatures);
     features.forEach((f: GbdtFeature, i) => {
       if (f?.kind === 'categorical') {
         if (!(Number.isInteger(f.numCategories) && f.numCategories! >= 1)) corrupt(`feature ${i} is categorical without numCategories.`);
-        this.catCount[i] = f.numCategories!;
+        catCount[i] = f.numCategories!;
       }
     });
-    const trees = tensorsToTrees(state, K, this.catCount);
+    const trees = tensorsToTrees(state, K, catCount);
     this.state = state;
     this.outputsPerRound = K;
     this.outputWidth = K;
@@ -226,35 +224,61 @@ export class GbdtPredictor implements Predictor {
     const numTrees = trees.treeStart.length - 1;
     this.rounds = numTrees / K;
     this.base = trees.baseScore;
-    this.bitset = trees.catBitset;
 
-    // Pack: internal nodes get records, leaves get values.
+    // Pack each tree breadth-first, so that the two children of a node are adjacent and
+    // the walk needs no branch: next = left + (goes right ? 1 : 0).
     const n = trees.feature.length;
-    const recordOf = new Int32Array(n);
-    let internal = 0;
-    let leaves = 0;
-    for (let i = 0; i < n; i++) recordOf[i] = trees.feature[i] < 0 ? ~leaves++ : internal++;
-    const buf = new ArrayBuffer(internal * 16);
-    this.nodes = new Int32Array(buf);
-    this.thresholds = new Float32Array(buf);
-    this.leafValues = new Float64Array(leaves);
-    for (let i = 0; i < n; i++) {
-      const r = recordOf[i];
-      if (r < 0) {
-        this.leafValues[~r] = trees.value[i];
-        continue;
+    const buf = new ArrayBuffer(n * 16);
+    const packed: PackedTrees = {
+      nodes: new Int32Array(buf),
+      thresholds: new Float32Array(buf),
+      leafValues: new Float64Array(n),
+      roots: new Int32Array(numTrees),
+      depths: new Int32Array(numTrees),
+      bitset: trees.catBitset,
+      catCount,
+    };
+    this.packed = packed;
+    this.numericOnly = trees.flags.every((f) => (f & NODE_CATEGORICAL) === 0);
+    const { nodes, thresholds, leafValues, roots, depths } = packed;
+    const queue = new Int32Array(n);
+    const depth = new Int32Array(n);
+    let next = 0;
+    for (let t = 0; t < numTrees; t++) {
+      // queue[k]: the state node packed at `root + k`.
+      const root = next;
+      roots[t] = root;
+      queue[0] = trees.treeStart[t];
+      depth[0] = 0;
+      let tail = 1;
+      let maxDepth = 0;
+      for (let k = 0; k < tail; k++) {
+        const i = queue[k];
+        const o = (root + k) * 4;
+        const f = trees.feature[i];
+        if (f < 0) {
+          // A leaf tests feature 0 against +Infinity, missing values left: every row
+          // "goes left" to the leaf itself.
+          thresholds[o + 1] = Infinity;
+          nodes[o + 2] = root + k;
+          leafValues[root + k] = trees.value[i];
+          continue;
+        }
+        const fl = trees.flags[i];
+        const cat = (fl & NODE_CATEGORICAL) !== 0;
+        nodes[o] = f | ((fl & NODE_DEFAULT_LEFT) !== 0 ? 0 : 1 << MISSING_RIGHT_SHIFT) | (cat ? PACKED_CAT : 0);
+        if (cat) nodes[o + 1] = trees.cat[i];
+        else thresholds[o + 1] = trees.threshold[i];
+        nodes[o + 2] = root + tail;
+        queue[tail] = trees.left[i];
+        queue[tail + 1] = trees.right[i];
+        depth[tail] = depth[tail + 1] = depth[k] + 1;
+        maxDepth = Math.max(maxDepth, depth[k] + 1);
+        tail += 2;
       }
-      const o = r * 4;
-      const fl = trees.flags[i];
-      const cat = (fl & NODE_CATEGORICAL) !== 0;
-      this.nodes[o] = trees.feature[i] | ((fl & NODE_DEFAULT_LEFT) !== 0 ? PACKED_DL : 0) | (cat ? PACKED_CAT : 0);
-      if (cat) this.nodes[o + 1] = trees.cat[i];
-      else this.thresholds[o + 1] = trees.threshold[i];
-      this.nodes[o + 2] = recordOf[trees.left[i]];
-      this.nodes[o + 3] = recordOf[trees.right[i]];
+      depths[t] = maxDepth;
+      next = root + tail;
     }
-    this.roots = new Int32Array(numTrees);
-    for (let t = 0; t < numTrees; t++) this.roots[t] = recordOf[trees.treeStart[t]];
   }
 
   /** Predicts `rows` rows of the row-major matrix `X` (see {@link Predictor}). */
@@ -304,38 +328,140 @@ export class GbdtPredictor implements Predictor {
     const res = out ?? new Float64Array(rows * K);
     if (res.length < rows * K) throw new MlopsError('INVALID_ARGUMENT', `gbdt: the output array needs ${rows * K} values, has ${res.length}.`);
     const numTrees = rounds * K;
-    const { nodes, roots, leafValues, base } = this;
-    const thr = this.thresholds;
-    // Tree-major over blocks of rows: a tree's nodes stay in cache while the block's rows
-    // walk it.
-    for (let b0 = 0; b0 < rows; b0 += PREDICT_BLOCK) {
-      const b1 = Math.min(rows, b0 + PREDICT_BLOCK);
-      for (let i = b0; i < b1; i++) for (let k = 0; k < K; k++) res[i * K + k] = base[k];
-      for (let t = 0; t < numTrees; t++) {
-        const root = roots[t];
-        const k = t % K;
-        for (let i = b0; i < b1; i++) {
-          const row = i * F;
-          let n = root;
-          while (n >= 0) {
-            const o = n << 2;
-            const w = nodes[o];
-            const x = X[row + (w & FEATURE_MASK)];
-            const left = (w & PACKED_CAT) !== 0 ? this.categoryLeft(w, nodes[o + 1], x) : (w & PACKED_DL) !== 0 ? !(x > thr[o + 1]) : x <= thr[o + 1];
-            n = left ? nodes[o + 2] : nodes[o + 3];
-          }
-          res[i * K + k] += leafValues[~n];
-        }
-      }
-    }
+    // Rows without missing values take a step without the missing-value test where the
+    // model allows it.
+    const anyRow = this.numericOnly ? stepNumeric : stepAny;
+    const finiteRow = this.numericOnly ? stepFinite : stepAny;
+    const blocks = rows - (rows % 4);
+    walkBlocks(this.packed, this.base, anyRow, finiteRow, X, blocks, F, numTrees, res);
+    for (let i = blocks; i < rows; i++) walkRow(this.packed, this.base, anyRow, finiteRow, X, i, F, numTrees, res);
     return res;
   }
+}
 
-  /** Categorical node: whether value `x` goes left (codes are integers; anything else, NaN or out of range, is missing). */
-  private categoryLeft(w: number, word: number, x: number): boolean {
-    const c = x | 0;
-    if (c === x && c >= 0 && c < this.catCount[w & FEATURE_MASK]) return ((this.bitset[word + (c >>> 5)] >>> (c & 31)) & 1) === 1;
-    return (w & PACKED_DL) !== 0;
+/** The trees packed for prediction (see the constructor of {@link GbdtPredictor}). */
+interface PackedTrees {
+  /** 4 words per node: feature and flags, threshold bits (or bitset offset), left child, unused. */
+  nodes: Int32Array;
+  /** The same memory as `nodes`, for the thresholds. */
+  thresholds: Float32Array;
+  /** Leaf value per node (0 for internal nodes). */
+  leafValues: Float64Array;
+  /** First node of each tree. */
+  roots: Int32Array;
+  /** Levels of each tree (its deepest leaf). */
+  depths: Int32Array;
+  bitset: Uint32Array;
+  /** Categories per feature (0: numeric). */
+  catCount: Int32Array;
+}
+
+type Step = (p: PackedTrees, nodes: Int32Array, thr: Float32Array, n: number, X: Float32Array, row: number) => number;
+
+/**
+ * The packed node after numeric node `n` for the row starting at `X[row]`: right when x >
+ * threshold, or x is missing and missing goes right. (`Number()` of a comparison compiles
+ * without a branch, a ternary does not: the direction of a row is unpredictable.)
+ */
+function stepNumeric(_p: PackedTrees, nodes: Int32Array, thr: Float32Array, n: number, X: Float32Array, row: number): number {
+  const o = n << 2;
+  const w = nodes[o];
+  const x = X[row + (w & FEATURE_MASK)];
+  return nodes[o + 2] + (Number(x > thr[o + 1]) | (Number(x !== x) & (w >>> MISSING_RIGHT_SHIFT)));
+}
+
+/** {@link stepNumeric} for a row without missing values. */
+function stepFinite(_p: PackedTrees, nodes: Int32Array, thr: Float32Array, n: number, X: Float32Array, row: number): number {
+  const o = n << 2;
+  return nodes[o + 2] + Number(X[row + (nodes[o] & FEATURE_MASK)] > thr[o + 1]);
+}
+
+/**
+ * {@link stepNumeric} for models with categorical splits. A category code (an integer
+ * within the feature's categories) goes right when its bit is clear; anything else (NaN,
+ * out of range, not an integer) is missing.
+ */
+function stepAny(p: PackedTrees, nodes: Int32Array, thr: Float32Array, n: number, X: Float32Array, row: number): number {
+  const o = n << 2;
+  const w = nodes[o];
+  if ((w & PACKED_CAT) === 0) return stepNumeric(p, nodes, thr, n, X, row);
+  const x = X[row + (w & FEATURE_MASK)];
+  const c = x | 0;
+  const right = c === x && c >= 0 && c < p.catCount[w & FEATURE_MASK] ? ((p.bitset[nodes[o + 1] + (c >>> 5)] >>> (c & 31)) & 1) ^ 1 : (w >>> MISSING_RIGHT_SHIFT) & 1;
+  return nodes[o + 2] + right;
+}
+
+/**
+ * The margins (rows x K) of rows 0..rows-1 (a multiple of four) into `res`: the base score
+ * plus the leaf values of the first `numTrees` trees, in tree order. Four rows walk each tree together:
+ * their walks are independent, so the processor overlaps them. A walk takes the tree's
+ * depth in steps (a leaf steps to itself), with no branch on the data.
+ */
+function walkBlocks(p: PackedTrees, base: Float64Array, anyRow: Step, finiteRow: Step, X: Float32Array, rows: number, F: number, numTrees: number, res: Float64Array): void {
+  const { nodes, thresholds, roots, depths, leafValues } = p;
+  const K = base.length;
+  for (let i = 0; i < rows; i += 4) {
+    const r0 = i * F;
+    for (let k = 0; k < 4 * K; k++) res[i * K + k] = base[k % K];
+    let finite = true;
+    for (let j = r0; j < r0 + 4 * F; j++) if (X[j] !== X[j]) finite = false;
+    const step = finite ? finiteRow : anyRow;
+    for (let t = 0; t < numTrees; t++) {
+      const root = roots[t];
+      let n0 = root;
+      let n1 = root;
+      let n2 = root;
+      let n3 = root;
+      for (let d = depths[t]; d > 0; d--) {
+        n0 = step(p, nodes, thresholds, n0, X, r0);
+        n1 = step(p, nodes, thresholds, n1, X, r0 + F);
+        n2 = step(p, nodes, thresholds, n2, X, r0 + 2 * F);
+        n3 = step(p, nodes, thresholds, n3, X, r0 + 3 * F);
+      }
+      const o = i * K + (t % K);
+      res[o] += leafValues[n0];
+      res[o + K] += leafValues[n1];
+      res[o + 2 * K] += leafValues[n2];
+      res[o + 3 * K] += leafValues[n3];
+    }
+  }
+}
+
+/**
+ * {@link walkBlocks} for the single row i (a one-row request, or the last rows of a
+ * batch): four trees at a time instead of four rows. A function of its own, so that
+ * either path is compiled from its own use.
+ */
+function walkRow(p: PackedTrees, base: Float64Array, anyRow: Step, finiteRow: Step, X: Float32Array, i: number, F: number, numTrees: number, res: Float64Array): void {
+  const { nodes, thresholds, roots, depths, leafValues } = p;
+  const K = base.length;
+  const r = i * F;
+  let finite = true;
+  for (let j = r; j < r + F; j++) if (X[j] !== X[j]) finite = false;
+  const step = finite ? finiteRow : anyRow;
+  const o = i * K;
+  for (let k = 0; k < K; k++) res[o + k] = base[k];
+  let t = 0;
+  for (; t + 4 <= numTrees; t += 4) {
+    let n0 = roots[t];
+    let n1 = roots[t + 1];
+    let n2 = roots[t + 2];
+    let n3 = roots[t + 3];
+    for (let d = Math.max(depths[t], depths[t + 1], depths[t + 2], depths[t + 3]); d > 0; d--) {
+      n0 = step(p, nodes, thresholds, n0, X, r);
+      n1 = step(p, nodes, thresholds, n1, X, r);
+      n2 = step(p, nodes, thresholds, n2, X, r);
+      n3 = step(p, nodes, thresholds, n3, X, r);
+    }
+    res[o + (t % K)] += leafValues[n0];
+    res[o + ((t + 1) % K)] += leafValues[n1];
+    res[o + ((t + 2) % K)] += leafValues[n2];
+    res[o + ((t + 3) % K)] += leafValues[n3];
+  }
+  for (; t < numTrees; t++) {
+    let n = roots[t];
+    for (let d = depths[t]; d > 0; d--) n = step(p, nodes, thresholds, n, X, r);
+    res[o + (t % K)] += leafValues[n];
   }
 }
 

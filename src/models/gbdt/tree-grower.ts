@@ -138,14 +138,7 @@ export class TreeGrower {
   grow(n: number, sequential: boolean): GrownTree {
     const v = this.runner.v;
     const tree = new GrownTree();
-    let G = 0;
-    let H = 0;
-    const { gh, idx } = v;
-    for (let i = 0; i < n; i++) {
-      const r = idx[i];
-      G += gh[2 * r];
-      H += gh[2 * r + 1];
-    }
+    const [G, H] = this.runner.K.sums(v, n, sequential);
     tree.add(0, n, G, H);
     const root: Open = { id: 0, depth: 0, slot: -1, split: null };
     if (this.numActive === 0 || !this.canSplit(tree, root)) return tree;
@@ -153,9 +146,13 @@ export class TreeGrower {
     for (let s = this.slots - 1; s >= 0; s--) this.free.push(s);
     root.slot = this.alloc();
     this.prepare(tree, root);
+    // The root of all rows, the largest node, in groups of at most four features (the
+    // SIMD kernel takes four at a time on consecutive rows): more tasks even out the
+    // threads.
+    const rootGroup = sequential ? Math.min(this.groupSize, 4) : this.groupSize;
     let t = 0;
-    for (let g = 0; g < this.numActive; g += this.groupSize) {
-      this.histTask(t++, 0, n, root.slot, -1, g, Math.min(this.groupSize, this.numActive - g), (sequential ? 1 : 0) | 2);
+    for (let g = 0; g < this.numActive; g += rootGroup) {
+      this.histTask(t++, 0, n, root.slot, -1, g, Math.min(rootGroup, this.numActive - g), (sequential ? 1 : 0) | 2);
     }
     this.runner.run(t);
     root.split = this.readSplit(root);

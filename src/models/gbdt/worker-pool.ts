@@ -4,7 +4,9 @@
  * Workers are started from a source string (`new Worker(code, { eval: true })`) built
  * from the kernels' own `toString()`, so no worker file has to be found on disk: this
  * works from the TypeScript source, from the ESM and CJS builds and from a user's
- * bundle. All threads share the training buffers (SharedArrayBuffer). A phase is
+ * bundle. All threads share the training buffers (SharedArrayBuffer; the arrays of the
+ * SIMD kernels in one shared WebAssembly memory, which every thread instantiates the
+ * kernel module over, the compiled module travelling in `workerData`). A phase is
  * published through Int32 control words (a generation number, a tagged task count and a
  * tagged next-task counter) and woken with `Atomics.notify`; the calling thread claims
  * tasks like any worker, then waits for the phase to finish with `Atomics.wait`.
@@ -15,6 +17,7 @@
 import type { Worker } from 'node:worker_threads';
 import { MlopsError } from '../../errors';
 import { type GbdtBuffers, type GbdtKernels, type GbdtViews, gbdtKernels, gbdtWorkerMain } from './kernels';
+import { gbdtWasmBytes } from './wasm-kernels';
 
 /** Sizes that decide the shared buffers of one fit. @internal */
 export interface BufferSizes {
@@ -36,33 +39,77 @@ export interface BufferSizes {
   weighted: boolean;
 }
 
-/** Allocates the buffers of a fit, shared when worker threads will use them. @internal */
-export function allocateBuffers(z: BufferSizes, shared: boolean): GbdtBuffers {
+/** WebAssembly memory pages (64 KiB) a 32-bit module can address. */
+const WASM_MAX_PAGES = 65536;
+
+/** The SIMD kernel module, or null where the runtime lacks WebAssembly SIMD (or threads, when `shared`). */
+function compileKernels(shared: boolean): WebAssembly.Module | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const bytes = gbdtWasmBytes(shared);
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Allocates the buffers of a fit, shared when worker threads will use them. The arrays
+ * the SIMD kernels touch live in one WebAssembly memory when `simd` is set and the
+ * runtime supports it (else in a plain buffer, for the JavaScript kernels).
+ * @internal
+ */
+export function allocateBuffers(z: BufferSizes, shared: boolean, simd = true): GbdtBuffers {
   const mk = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const FS = z.maxBins + 1;
   const entries = z.features * FS;
   const K = gbdtKernels();
-  const gh = mk(z.rows * 8);
+  // Arena layout, each array 64-byte aligned.
+  let end = 0;
+  const place = (bytes: number): number => {
+    const at = end;
+    end += Math.ceil(bytes / 64) * 64;
+    return at;
+  };
+  const hist = place(z.slots * entries * (z.counts ? 3 : 2) * 8);
+  const gh = place(z.rows * 8);
+  const at = {
+    hist,
+    gh,
+    grad: z.outputs === 1 ? gh : place(z.rows * z.outputs * 8),
+    idx: place(z.rows * 4),
+    tmpIdx: place(z.rows * 4),
+    bins: place(z.features * z.rows),
+  };
+  const pages = Math.max(1, Math.ceil(end / 65536));
+  let wasm: GbdtBuffers['wasm'] = null;
+  const module = simd && pages <= WASM_MAX_PAGES ? compileKernels(shared) : null;
+  if (module !== null) {
+    try {
+      wasm = { module, memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared }) };
+    } catch {
+      // A runtime that caps WebAssembly memory lower: the JavaScript kernels run.
+      wasm = null;
+    }
+  }
   return {
     rows: z.rows,
     features: z.features,
     featureStride: FS,
     counts: z.counts ? 1 : 0,
+    slots: z.slots,
     ctl: mk(16 * 4),
     err: mk(1024),
     cfg: mk(8 * 8),
     tasks: mk(z.maxTasks * K.TASK_WORDS * 4),
-    bins: mk(z.features * z.rows),
-    idx: mk(z.rows * 4),
-    tmpIdx: mk(z.rows * 4),
-    gh,
-    hist: mk(z.slots * entries * (z.counts ? 3 : 2) * 8),
+    arena: wasm === null ? mk(end) : wasm.memory.buffer,
+    at,
+    wasm,
     numBins: mk(z.features * 4),
     isCat: mk(z.features),
     active: mk(z.features * 4),
     nodeStats: mk(z.slots * 3 * 8),
     nodeMask: mk(z.slots * z.features),
-    splits: mk(z.slots * z.features * K.SPLIT_WORDS * 8),
     catLeft: mk(z.slots * 8 * 4),
     raw: mk(z.rawBlock * z.rows * 4),
     thresholds: mk(z.features * 256 * 4),
@@ -70,8 +117,8 @@ export function allocateBuffers(z: BufferSizes, shared: boolean): GbdtBuffers {
     outputs: z.outputs,
     score: mk(z.rows * z.outputs * 8),
     y: mk(z.rows * 8),
+    splits: mk(z.slots * z.features * K.SPLIT_WORDS * 8),
     w: z.weighted ? mk(z.rows * 8) : mk(0),
-    grad: z.outputs === 1 ? gh : mk(z.rows * z.outputs * 8),
     taskValues: mk(z.maxTasks * 8),
   };
 }
