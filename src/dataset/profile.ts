@@ -209,11 +209,6 @@ export function mergeColumnState(a: ColumnState, b: ColumnState): void {
   }
 }
 
-/** An independent copy of a column state. @internal */
-export function cloneColumnState(s: ColumnState): ColumnState {
-  return 'freq' in s ? { ...s, freq: s.freq.clone() } : { ...s, moments: s.moments.clone(), sketch: s.sketch.clone() };
-}
-
 /** Equal-width histogram between the sketch's min and max. @internal */
 export function sketchHistogram(sketch: QuantileSketch, bins: number): Histogram {
   if (sketch.n === 0) return { edges: [], counts: [] };

@@ -9,11 +9,10 @@ import type { Column, Row } from '../dataset/column';
 import type { Dataset } from '../dataset/dataset';
 import type { PredictiveModel, Predictions } from '../models/model';
 import type { Task } from '../models/types';
-import { sortedPresent as sortedPresentValues } from '../math/summary';
-import { percentileSorted } from '../math/summary';
+import { percentileSorted, sortedPresent } from '../math/summary';
 import { bootstrapIntervals, type BootstrapOptions, bootstrapSettings, type BootstrapSettings, type Interval } from './bootstrap';
 import { calibrationFrom, prFromCurve, rocFromCurve } from './curves';
-import { invalidInput, PROBABILITY_SUM_TOLERANCE } from './inputs';
+import { invalidInput, PROBABILITY_SUM_TOLERANCE, totalWeight } from './inputs';
 import { confusionCounts, prfAveraged, sumsFromCounts } from './metrics/classification';
 import { aucFromRanking, buildRanking, clfCurve, averagePrecisionFromCurve } from './ranking';
 import { type CalibrationSeries, EvaluationReport, nullable, type PerClassRow, type PrSeries, type ResidualSummary, type RocSeries, type SliceReport } from './report';
@@ -146,7 +145,7 @@ export class Evaluator {
       throwIfAborted(signal, 'evaluation');
       slices.push(await this.sliceReport(d, slice, signal));
     }
-    const weightTotal = d.weights === undefined ? d.n : d.weights.reduce((a, b) => a + b, 0);
+    const weightTotal = totalWeight(d.weights, d.n);
     const m = model as PredictiveModel & { type?: unknown; runRecord?: { runId?: unknown } };
     return new EvaluationReport({
       createdAt: new Date().toISOString(),
@@ -282,7 +281,7 @@ export class Evaluator {
         const distinct = new Set<number>();
         for (let i = 0; i < col.length && distinct.size <= maxValues; i++) if (!col.isMissing(i)) distinct.add(col.values[i]);
         if (distinct.size > maxValues) {
-          const sorted = sortedPresentValues(col.values, col.missing);
+          const sorted = sortedPresent(col.values, col.missing);
           edges = [...new Set([25, 50, 75].map((q) => percentileSorted(sorted, q)))];
         }
       }
@@ -319,7 +318,7 @@ export class Evaluator {
     const metrics = suite.compute(undefined, notes);
     const intervals: Record<string, Interval | null> =
       this.settings === null ? {} : await bootstrapIntervals(suite, sub.n, { ...this.settings, seed: `${String(this.settings.seed)}/${slice.name}` }, signal);
-    return { ...base, weightTotal: sub.weights === undefined ? sub.n : sub.weights.reduce((a, b) => a + b, 0), metrics: nullable(metrics), intervals, notes };
+    return { ...base, weightTotal: totalWeight(sub.weights, sub.n), metrics: nullable(metrics), intervals, notes };
   }
 
   private classificationExtras(d: EvalData, metrics: Record<string, number>): Pick<EvaluationReport, 'confusionMatrix' | 'perClass' | 'curves'> {

@@ -124,11 +124,6 @@ export function stateFromJSON(json: unknown, kind: FeatureKind, what: string): F
   return s;
 }
 
-/** Non-missing values in a state. @internal */
-export function valueCount(s: FeatureState): number {
-  return s.moments ? s.moments.count : (s.freq as FrequencySketch).n;
-}
-
 function noteInvalid(s: FeatureState, value: unknown): void {
   s.invalid++;
   if (s.example === null) s.example = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : Object.prototype.toString.call(value);

@@ -33,6 +33,8 @@ import {
 import { decide, evaluateFeature, type ReferenceSide } from './evaluate';
 import { Emitter, type MonitorEventHandler, type MonitorEventName } from './events';
 import {
+  checkPerformanceOptions,
+  effectFor,
   resolveThresholds,
   resolveWindow,
   type ArtifactLike,
@@ -255,6 +257,7 @@ export class DriftMonitor {
   private readonly emitter = new Emitter();
   private readonly performanceOptions: PerformanceOptions;
   private readonly declaredTask: Task | undefined;
+  private readonly decisionThreshold: number;
   private predictionRef: ReferenceSide | null = null;
   private predictionKind: FeatureKind | null = null;
   private readonly labelRef: ReferenceSide | null = null;
@@ -273,12 +276,13 @@ export class DriftMonitor {
     this.clock = options.clock ?? Date.now;
     this.window = resolveWindow(options.window);
     this.thresholds = resolveThresholds(options.thresholds);
-    this.performanceOptions = options.performance ?? {};
+    this.performanceOptions = checkPerformanceOptions(options.performance ?? {});
     const ref = options.reference;
     let target = options.target;
     let baseline: Record<string, number> = {};
+    let evaluatedThreshold = 0.5;
     if (ref instanceof Dataset) {
-      this.reference = profileDataset(ref, { sketchK: options.sketch?.k, maxCategories: options.sketch?.maxCategories, seed: options.seed });
+      this.reference = profileDataset(ref, { sketchK: options.sketch?.k, maxCategories: options.sketch?.maxCategories });
     } else if (isArtifactLike(ref)) {
       const m = ref.manifest;
       const profile = m.trainingData?.profile ?? m.profile;
@@ -292,10 +296,14 @@ export class DriftMonitor {
       target ??= m.target;
       this.declaredTask = m.task;
       baseline = m.metrics !== undefined ? numericMetrics(m.metrics) : numericMetrics(m.evaluation);
+      // The baseline's label metrics were measured at the evaluation's decision threshold.
+      const evaluated = m.evaluation?.threshold;
+      if (typeof evaluated === 'number' && evaluated > 0 && evaluated < 1) evaluatedThreshold = evaluated;
     } else {
       this.reference = parseProfile(ref, 'reference profile');
     }
     this.declaredTask = this.performanceOptions.task ?? this.declaredTask;
+    this.decisionThreshold = this.performanceOptions.threshold ?? evaluatedThreshold;
     this.baseline = { ...baseline, ...(this.performanceOptions.baseline ?? {}) };
     this.settings = { k: options.sketch?.k ?? this.reference.options.sketchK, maxCategories: options.sketch?.maxCategories ?? this.reference.options.maxCategories };
     emptyState('numeric', this.settings, 0); // validates the sketch settings up front
@@ -320,6 +328,17 @@ export class DriftMonitor {
     });
     this.refSides = names.map((name) => ({ state: columnStateFromProfile(byName.get(name)!), rows: this.reference.rows }));
     if (options.referencePredictions !== undefined) this.setReferencePredictions(options.referencePredictions);
+    // Per-feature overrides: a typo or an effect size of the wrong kind fails here, not at every check.
+    const kinds = new Map<string, FeatureKind | null>(this.specs.map((s) => [s.name, s.kind]));
+    if (!kinds.has('prediction')) kinds.set('prediction', this.predictionKind);
+    if (!kinds.has('label')) kinds.set('label', this.labelKind);
+    for (const name of Object.keys(this.thresholds.features)) {
+      if (!kinds.has(name)) {
+        throw new MlopsError('INVALID_ARGUMENT', `DriftMonitor: thresholds.features names "${name}", which is not monitored. Monitored: ${[...kinds.keys()].join(', ')}.`);
+      }
+      const kind = kinds.get(name);
+      if (kind) effectFor(this.thresholds, name, kind);
+    }
     this.store = new PaneStore(this.window, (key) => this.newPane(key));
   }
 
@@ -510,8 +529,10 @@ export class DriftMonitor {
    * monitor had seen their traffic too. Time windows merge pane by pane (panes are
    * aligned to the epoch), so the result equals one monitor that saw everything. Count
    * windows count rows per monitor: panes are aligned newest with newest, so the merged
-   * window holds each monitor's latest window. Throws `MONITOR_INCOMPATIBLE` when a
-   * state has another reference, window, feature list or sketch size, and
+   * window holds each monitor's latest window (the partial panes add up into one, which
+   * closes once it holds `slide` rows). Throws `MONITOR_INCOMPATIBLE` when a state has
+   * another reference, window, feature list or sketch size, or reads outcomes or
+   * predictions differently from the others, and
    * `INVALID_ARGUMENT` when it is malformed. Validates every state before merging any.
    *
    * @example
@@ -524,19 +545,41 @@ export class DriftMonitor {
    */
   merge(...others: (DriftMonitor | MonitorState)[]): this {
     const parsed = others.map((o, i) => this.parseState(o instanceof DriftMonitor ? o.serialize() : o, `monitor state ${i}`));
-    for (const { state, panes } of parsed) {
+    // Settings that states agree on among themselves too, checked before anything changes.
+    let outcome = this.outcome;
+    let predictionKind = this.predictionKind;
+    parsed.forEach(({ state }, i) => {
       if (state.outcome !== null) {
-        if (this.outcome === null) this.outcome = state.outcome;
-        else if (this.outcome.task !== state.outcome.task || this.outcome.positive !== state.outcome.positive) {
-          throw new MlopsError('MONITOR_INCOMPATIBLE', `Cannot merge: outcomes were read as ${state.outcome.task} (positive ${state.outcome.positive}) there and ${this.outcome.task} (positive ${this.outcome.positive}) here.`);
+        if (outcome === null) outcome = state.outcome;
+        else if (outcome.task !== state.outcome.task || outcome.positive !== state.outcome.positive) {
+          throw new MlopsError(
+            'MONITOR_INCOMPATIBLE',
+            `Cannot merge monitor state ${i}: its outcomes were read as ${state.outcome.task} (positive ${state.outcome.positive}), elsewhere as ${outcome.task} (positive ${outcome.positive}). Set performance.task and performance.positiveLabel in every monitor's options.`,
+          );
         }
       }
-      if (state.prediction !== null && this.predictionKind === null) this.predictionKind = state.prediction;
+      if (state.prediction !== null) {
+        if (predictionKind === null) predictionKind = state.prediction;
+        else if (predictionKind !== state.prediction) {
+          throw new MlopsError('MONITOR_INCOMPATIBLE', `Cannot merge monitor state ${i}: its predictions are ${state.prediction}, elsewhere ${predictionKind}; observe the same kind of predictions (scores or labels) everywhere.`);
+        }
+      }
+    });
+    this.outcome = outcome;
+    this.predictionKind = predictionKind;
+    for (const { state, panes } of parsed) {
       for (const p of panes) {
         const key = state.count !== null ? this.store.current - (state.count.current - p.key) : p.key;
         this.mergePane(this.store.pane(key), p);
       }
-      if (state.count !== null) this.store.filled += state.count.filled;
+      if (state.count !== null) {
+        // The partial panes were merged into one; once it holds a slide of rows it is complete.
+        this.store.filled += state.count.filled;
+        if (this.store.filled >= this.window.slide) {
+          this.store.current++;
+          this.store.filled = 0;
+        }
+      }
       this.rows += state.rowsObserved;
       this.dropped += state.droppedRows;
     }
@@ -657,9 +700,7 @@ export class DriftMonitor {
         throw invalidInput('observe: cannot tell the positive class of this binary model from its labels; set performance.positiveLabel in the DriftMonitor options.');
       }
     }
-    const threshold = o.threshold ?? 0.5;
-    if (!(threshold > 0 && threshold < 1)) throw new MlopsError('INVALID_ARGUMENT', `DriftMonitor: performance.threshold must be in (0, 1), got ${threshold}.`);
-    return { task, positive, threshold };
+    return { task, positive, threshold: this.decisionThreshold };
   }
 
   private addPrepared(pane: Pane, prepared: { preds: ReadPredictions | null; labels: ArrayLike<unknown> | null }, start: number, end: number): void {

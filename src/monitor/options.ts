@@ -96,7 +96,11 @@ export interface PerformanceOptions {
   tolerance?: number | Record<string, number>;
   /** Positive class of a binary model (default: the Predictions' `classes[1]`, `1` or `true`). */
   positiveLabel?: ClassLabel;
-  /** Decision threshold on binary scores [0.5]. */
+  /**
+   * Decision threshold on binary scores (default: the `threshold` of the artifact's stored
+   * evaluation, so live accuracy, precision, recall and f1 are measured as their baselines
+   * were; else 0.5).
+   */
   threshold?: number;
   /** Confidence level of the intervals [0.95]. */
   confidence?: number;
@@ -124,7 +128,13 @@ export interface DriftMonitorOptions {
   clock?: () => number;
   /** Window sketch sizes (default: the reference profile's). */
   sketch?: { k?: number; maxCategories?: number };
-  /** Seed of the sketches' coin flips [42]. */
+  /**
+   * Seed of the window sketches' coin flips [42]. Monitors whose states are merged should
+   * each have their own (a worker or invocation id), so that their coin flips are
+   * independent and the sketches' 99% error bounds hold after the merge. A Dataset
+   * reference is always profiled with the default seed, so monitors with different seeds
+   * share the same reference.
+   */
   seed?: Seed;
 }
 
@@ -274,6 +284,25 @@ export function resolveWindow(w: WindowOptions | undefined): ResolvedWindow {
     throw invalid(`DriftMonitor: window.size (${size}) must be a whole multiple of window.slide (${slide}), at most 10000 slides.`);
   }
   return { type: spec.type, size, slide, panes };
+}
+
+/** Validates performance options up front, so a typo fails at construction rather than inside `observe()` or as silent nonsense. @internal */
+export function checkPerformanceOptions(o: PerformanceOptions): PerformanceOptions {
+  if (typeof o !== 'object' || o === null) throw invalid('DriftMonitor: performance must be an object like { baseline: { accuracy: 0.95 } }.');
+  if (o.task !== undefined && !['regression', 'binary', 'multiclass'].includes(o.task)) {
+    throw invalid(`DriftMonitor: performance.task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(o.task)}.`);
+  }
+  if (o.threshold !== undefined) checkFraction(o.threshold, 'performance.threshold');
+  if (o.confidence !== undefined) checkFraction(o.confidence, 'performance.confidence');
+  if (o.minLabels !== undefined && (!Number.isSafeInteger(o.minLabels) || o.minLabels < 0)) {
+    throw invalid(`DriftMonitor: performance.minLabels must be a non-negative integer, got ${String(o.minLabels)}.`);
+  }
+  const tolerances = typeof o.tolerance === 'number' ? { tolerance: o.tolerance } : (o.tolerance ?? {});
+  for (const [name, v] of Object.entries(tolerances)) checkThreshold(v, name === 'tolerance' ? 'performance.tolerance' : `performance.tolerance.${name}`);
+  for (const [name, v] of Object.entries(o.baseline ?? {})) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(`DriftMonitor: performance.baseline.${name} must be a finite number, got ${String(v)}.`);
+  }
+  return o;
 }
 
 /** Tolerance of one metric (absolute), given its baseline. @internal */

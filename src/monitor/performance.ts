@@ -3,7 +3,8 @@
  * kept as mergeable counts and sums, compared with the model's baseline.
  *
  * - Classification: a confusion table (exact) gives accuracy with a Wilson interval;
- *   binary models also get precision and recall (Wilson), f1, and, from scores, ROC AUC
+ *   multiclass models also get macro F1 (`f1Macro`, as the Evaluator names it); binary
+ *   models get precision and recall (Wilson), f1, and, from scores, ROC AUC
  *   (from two quantile sketches of the positive and negative scores, exact while they
  *   are exact, else within their rank errors; Hanley-McNeil interval), Brier score and
  *   log loss (normal intervals from running sums of squares).
@@ -11,7 +12,8 @@
  *   and R^2 (no interval).
  *
  * A metric has decayed when it is worse than the baseline by more than its tolerance AND
- * its confidence interval lies entirely on the worse side of the baseline.
+ * its confidence interval lies entirely on the worse side of the baseline. Metrics without
+ * an interval (f1, f1Macro, r2) decay on the tolerance alone.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { MlopsError } from '../errors';
 import type { ClassLabel, Task } from '../models/types';
 import { QuantileSketch, type QuantileSketchJSON } from '../sketch/quantile-sketch';
 import { MomentsSketch, type MomentsJSON } from '../sketch/moments-sketch';
+import { normalQuantile } from '../math/special';
 import { toleranceFor, type PerformanceOptions } from './options';
 
 /** One live metric against its baseline. */
@@ -46,7 +49,7 @@ export interface MetricResult {
 }
 
 const EPS = 2.220446049250313e-16;
-const HIGHER_IS_BETTER = new Set(['accuracy', 'precision', 'recall', 'f1', 'rocAuc', 'r2']);
+const HIGHER_IS_BETTER = new Set(['accuracy', 'precision', 'recall', 'f1', 'f1Macro', 'rocAuc', 'r2']);
 const SEP = '\u0001';
 /** Distinct (label, prediction) pairs kept; beyond, new pairs are skipped (memory stays bounded). */
 const MAX_CONFUSION_CELLS = 10_000;
@@ -235,23 +238,6 @@ export function addOutcomes(s: PerformanceState, spec: OutcomeSpec, preds: Norma
   }
 }
 
-/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). @internal */
-export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
 /** Wilson score interval for `k` successes out of `n`. @internal */
 export function wilson(k: number, n: number, z: number): [number, number] {
   const p = k / n;
@@ -351,7 +337,7 @@ export function performanceMetrics(s: PerformanceState, spec: OutcomeSpec, optio
       push('logLoss', l, Math.max(0, lLo), lHi, 'normal');
     }
   } else if (spec.task === 'multiclass') {
-    // Macro-averaged F1 over the classes seen as labels or predictions.
+    // Macro-averaged F1 over the classes seen as labels or predictions (the Evaluator's `f1Macro`).
     const classes = new Set([...actualCount.keys(), ...predictedCount.keys()]);
     let f1 = 0;
     for (const c of classes) {
@@ -359,7 +345,7 @@ export function performanceMetrics(s: PerformanceState, spec: OutcomeSpec, optio
       const denom = (predictedCount.get(c) ?? 0) + (actualCount.get(c) ?? 0);
       f1 += denom > 0 ? (2 * t) / denom : 0;
     }
-    push('f1', f1 / classes.size, null, null, null);
+    push('f1Macro', f1 / classes.size, null, null, null);
   }
   return out;
 }

@@ -69,19 +69,11 @@ export function createDriftMetrics(monitor: DriftMonitor, options: DriftMetricsO
   }
   const constant = options.labels ?? {};
   const constantNames = Object.keys(constant);
-  const names: string[] = [];
+  // Gauges are defined first and registered together, after checking that no name is taken,
+  // so a clash registers nothing (prom-client would throw half-way through).
+  const gauges: { name: string; help: string; labelNames: string[]; collect: (g: Gauge<string>) => void }[] = [];
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge<string>) => void): void => {
-    names.push(prefix + name);
-    new Gauge({
-      name: prefix + name,
-      help,
-      labelNames: [...constantNames, ...labelNames],
-      registers: [registry],
-      collect() {
-        this.reset();
-        collect(this);
-      },
-    });
+    gauges.push({ name: prefix + name, help, labelNames, collect });
   };
   const set = (g: Gauge<string>, labels: Record<string, string>, value: number): void => g.set({ ...constant, ...labels }, value);
   const report = (): ReturnType<DriftMonitor['check']> | null => (monitor.lastReport?.status === 'ok' ? monitor.lastReport : null);
@@ -139,8 +131,27 @@ export function createDriftMetrics(monitor: DriftMonitor, options: DriftMetricsO
   gauge('last_check_timestamp_seconds', 'Unix time of the latest drift check.', [], (g) => {
     if (monitor.lastReport) set(g, {}, Date.parse(monitor.lastReport.generatedAt) / 1000);
   });
+  const names = [...gauges.map((g) => g.name), `${prefix}rows_observed_total`];
+  const taken = names.filter((n) => registry.getSingleMetric(n) !== undefined);
+  if (taken.length > 0) {
+    throw new MlopsError(
+      'INVALID_ARGUMENT',
+      `createDriftMetrics: ${taken.join(', ')} ${taken.length > 1 ? 'are' : 'is'} already registered in this registry. Give each monitor its own prefix (prefix: 'fraud_') or registry, or call remove() on the previous metrics first.`,
+    );
+  }
+  for (const g of gauges) {
+    new Gauge({
+      name: g.name,
+      help: g.help,
+      labelNames: [...constantNames, ...g.labelNames],
+      registers: [registry],
+      collect() {
+        this.reset();
+        g.collect(this);
+      },
+    });
+  }
   let counted = 0;
-  names.push(`${prefix}rows_observed_total`);
   new Counter({
     name: `${prefix}rows_observed_total`,
     help: 'Rows observed by the drift monitor.',

@@ -70,7 +70,7 @@ export interface DriftTest {
   adjustedPValue: number;
   /** Chi-square degrees of freedom. */
   dof?: number;
-  /** `sketch` method: bound on |D̂ - D| (sum of both sketches' rank errors, 99%). */
+  /** `sketch` method: bound on |D̂ - D|, the sum of both sketches' 99% rank-error bounds (so it holds with probability at least 98%). */
   statisticError?: number;
 }
 

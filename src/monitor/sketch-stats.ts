@@ -12,7 +12,7 @@
  * @module
  */
 import type { QuantileSketch } from '../sketch/quantile-sketch';
-import { kolmogorovSmirnovSf } from './stats/index';
+import { asymptoticPValue } from './stats/ks';
 
 /** KS distance between the distributions summarised by two sketches. */
 export function sketchKsDistance(a: QuantileSketch, b: QuantileSketch): number {
@@ -35,20 +35,12 @@ export function sketchKsDistance(a: QuantileSketch, b: QuantileSketch): number {
   return d;
 }
 
-/** Round half to even, as numpy's `round`. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 /**
  * Asymptotic two-sample KS p-value for distance `d` between samples of sizes `n` and `m`,
  * as `scipy.stats.ks_2samp(method='asymp')` computes it.
  */
 export function ksAsymptoticPValue(d: number, n: number, m: number): number {
-  const en = roundHalfEven((n * m) / (n + m));
-  // kstwo.sf is 1 on the lower edge of its support (d <= 0.5 / n).
-  return d <= 0.5 / en ? 1 : kolmogorovSmirnovSf(en, d);
+  return asymptoticPValue(d, n, m, 'two-sided');
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   logBinomial,
   logGamma,
   normalCdf,
+  normalQuantile,
   normalSf,
   regularizedGammaP,
   regularizedGammaQ,
@@ -33,6 +34,14 @@ describe('special functions against scipy.special 1.10.1', () => {
     const tiny = golden.chi2sf.filter((r: number[]) => num(r[2]) < 1e-100);
     expect(tiny.length).toBeGreaterThan(3);
     for (const [x, dof, v] of golden.chi2sf) expect(relErr(chiSquareSf(x, dof), num(v))).toBeLessThan(1e-10);
+  });
+
+  it('normalQuantile inverts scipy.stats.norm.cdf to 1.2e-9 (relative to max(1, |z|)), tails included', () => {
+    const cases = golden.normsf.filter((r: number[]) => num(r[2]) > 1e-300 && num(r[2]) < 1 - 1e-15 && r[0] !== 0);
+    expect(cases.length).toBeGreaterThan(10);
+    for (const [z, , cdf] of cases) expect(Math.abs(normalQuantile(num(cdf)) - z) / Math.max(1, Math.abs(z))).toBeLessThan(1.2e-9);
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 8);
   });
 
   it('normalSf / normalCdf / erfc match scipy to 1e-12 relative', () => {

@@ -105,6 +105,62 @@ describe('serialize / merge across processes', () => {
     expect(m.rowsObserved).toBe(680);
   });
 
+  it('count windows: merged partial panes that reach a slide close it, and later rows stay consistent', () => {
+    const opts = { reference, window: { type: 'count' as const, size: 200 } };
+    const a = new DriftMonitor(opts);
+    const b = new DriftMonitor(opts);
+    a.observe(rows(120, START, 0).batch);
+    b.observe(rows(130, START, 0).batch); // 250 rows in the merged partial pane: more than a slide
+    const m = new DriftMonitor(opts).merge(a, b);
+    expect(m.serialize().count).toEqual({ current: 1, filled: 0 });
+    m.observe(rows(50, START, 0).batch);
+    const s = m.serialize();
+    expect(s.count).toEqual({ current: 1, filled: 50 });
+    expect(s.panes.map((p) => [p.key, p.rows])).toEqual([
+      [0, 250],
+      [1, 50],
+    ]);
+    for (const p of s.panes) for (const f of p.features) expect(f.rows).toBe(p.rows);
+    expect(m.check().window).toMatchObject({ complete: true, rows: 250 });
+  });
+
+  it('monitors with their own seeds (independent coin flips) merge, also with a Dataset reference', () => {
+    const data = Dataset.fromRows(referenceRows);
+    const opts = (seed: number) => ({ reference: data, window: { type: 'count' as const, size: 2000 }, seed });
+    const workers = [1, 2, 3].map((seed) => new DriftMonitor(opts(seed)));
+    workers.forEach((w) => w.observe(rows(700, START, 0).batch));
+    const merged = new DriftMonitor(opts(0)).merge(...workers.map((w) => w.serialize()));
+    expect(merged.rowsObserved).toBe(2100);
+    expect(merged.check().window.rows).toBe(2100);
+  });
+
+  it('validates outcome and prediction settings across all states before merging any', () => {
+    const opts = { reference, target: 'label', window: { type: 'count' as const, size: 200 } };
+    const binary = new DriftMonitor(opts);
+    const x = rows(50, START, 0);
+    binary.observe(x.batch, { predictions: x.predictions, labels: x.labels });
+    const regression = new DriftMonitor({ ...opts, performance: { task: 'regression' } });
+    regression.observe(x.batch, { predictions: x.predictions, labels: x.labels });
+    const labelled = new DriftMonitor(opts);
+    labelled.observe(x.batch, { predictions: x.labels.map(String), labels: x.labels });
+    for (const others of [
+      [binary, regression],
+      [binary, labelled],
+    ]) {
+      const target = new DriftMonitor(opts);
+      const before = JSON.stringify(target.serialize());
+      let code: string | undefined;
+      try {
+        target.merge(...others);
+      } catch (e) {
+        code = e instanceof MlopsError ? e.code : 'not-mlops';
+      }
+      expect(code).toBe('MONITOR_INCOMPATIBLE');
+      expect(JSON.stringify(target.serialize())).toBe(before);
+      expect(target.rowsObserved).toBe(0);
+    }
+  });
+
   it('refuses states of another reference, window, feature set or version', () => {
     const m = new DriftMonitor(options);
     const s = m.serialize();

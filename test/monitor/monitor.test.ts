@@ -138,6 +138,18 @@ describe('DriftMonitor: the decision rule', () => {
   });
 });
 
+describe('DriftMonitor: options are checked at construction', () => {
+  it('rejects per-feature overrides for unmonitored features or of the wrong kind, and bad performance options', () => {
+    expect(codeOf(() => new DriftMonitor({ reference, thresholds: { features: { amout: { threshold: 0.2 } } } }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new DriftMonitor({ reference, thresholds: { features: { country: { effectSize: 'ks' } } } }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new DriftMonitor({ reference, thresholds: { features: { amount: { effectSize: 'jensen-shannon' } } } }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new DriftMonitor({ reference, thresholds: { features: { amount: { effectSize: 'ks' }, prediction: { threshold: 0.3 } } } }))).toBeUndefined();
+    for (const performance of [{ confidence: 95 }, { threshold: 1.5 }, { minLabels: -1 }, { tolerance: -0.1 }, { tolerance: { accuracy: NaN } }, { baseline: { accuracy: '0.9' as never } }, { task: 'ranking' as never }]) {
+      expect(codeOf(() => new DriftMonitor({ reference, performance }))).toBe('INVALID_ARGUMENT');
+    }
+  });
+});
+
 describe('DriftMonitor: missing values and bad input', () => {
   it('treats a missing-rate change as a signal of its own', () => {
     const m = new DriftMonitor({ reference, window: { type: 'count', size: 10_000 } });

@@ -47,14 +47,38 @@ describe('performance metrics from mergeable counters match scikit-learn', () =>
     expect(metric(r, 'rocAuc').interval).toBe('hanley-mcneil');
   });
 
-  it('multiclass: accuracy and macro f1', () => {
+  it('multiclass: accuracy and macro f1 (named f1Macro, as the Evaluator names it)', () => {
     const g = golden.multiclass;
     const m = new DriftMonitor({ reference: training.profile(), window: { type: 'count', size: 1000 } });
     m.observe(features(200), { predictions: g.predictions, labels: g.labels });
     const r = m.check();
     expect(r.performance!.task).toBe('multiclass');
     expect(metric(r, 'accuracy').value).toBeCloseTo(g.accuracy, 12);
-    expect(metric(r, 'f1').value).toBeCloseTo(g.f1, 12);
+    expect(metric(r, 'f1Macro').value).toBeCloseTo(g.f1, 12);
+  });
+
+  it('binary: label metrics use the decision threshold of the artifact\'s stored evaluation', () => {
+    const g = golden.binary;
+    const at = (reference: object, performance?: object) => {
+      const m = new DriftMonitor({ reference: reference as never, window: { type: 'count', size: 1000 }, ...(performance && { performance }) });
+      m.observe(features(g.labels.length), { predictions: g.scores, labels: g.labels.map((y: number) => (y === 1 ? 'yes' : 'no')) });
+      return metric(m.check(), 'accuracy').value;
+    };
+    const expected = (t: number): number => g.scores.filter((s: number, i: number) => (s >= t ? 1 : 0) === g.labels[i]).length / g.labels.length;
+    const evaluated = { manifest: { ...artifact.manifest, metrics: undefined, evaluation: { metrics: { accuracy: 0.9 }, threshold: 0.3 } } };
+    expect(at(evaluated)).toBeCloseTo(expected(0.3), 12);
+    expect(at(evaluated, { threshold: 0.5 })).toBeCloseTo(expected(0.5), 12);
+    expect(at(artifact)).toBeCloseTo(expected(0.5), 12);
+    expect(expected(0.3)).not.toBeCloseTo(expected(0.5), 3);
+  });
+
+  it('multiclass: macro f1 is compared with the Evaluator\'s f1Macro baseline', () => {
+    const g = golden.multiclass;
+    const m = new DriftMonitor({ reference: training.profile(), window: { type: 'count', size: 1000 }, performance: { baseline: { f1Macro: g.f1 + 0.2 } } });
+    m.observe(features(200), { predictions: g.predictions, labels: g.labels });
+    const f1 = metric(m.check(), 'f1Macro');
+    expect(f1.baseline).toBeCloseTo(g.f1 + 0.2, 12);
+    expect(f1.decayed).toBe(true);
   });
 
   it('regression: mae, mse, rmse, r2', () => {

@@ -4,6 +4,7 @@ import { Dataset } from '../../src/dataset/dataset';
 import { DriftMonitor } from '../../src/monitor/monitor';
 import { createDriftMetrics } from '../../src/monitor/prometheus';
 import { createRng } from '../../src/random';
+import { MlopsError } from '../../src/errors';
 
 const rng = createRng(4);
 const data = (n: number, shift: number): Dataset =>
@@ -61,5 +62,23 @@ describe('mlops-kit/monitor/prometheus', () => {
     const m = createDriftMetrics(monitor, { registry, prefix: 'svc_' });
     expect(m.names).toContain('svc_drift_score');
     expect(() => createDriftMetrics(monitor, { registry, prefix: 'bad-prefix' })).toThrow(/prefix/);
+  });
+
+  it('refuses names already registered without registering any, and says how to fix it', async () => {
+    const monitor = new DriftMonitor({ reference: data(100, 0).profile() });
+    const registry = new Registry();
+    createDriftMetrics(monitor, { registry });
+    const before = await registry.metrics();
+    let error: unknown;
+    try {
+      createDriftMetrics(monitor, { registry, labels: { model: 'other' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MlopsError);
+    expect((error as MlopsError).code).toBe('INVALID_ARGUMENT');
+    expect((error as MlopsError).message).toMatch(/already registered.*prefix/);
+    expect(await registry.metrics()).toBe(before);
+    expect(createDriftMetrics(monitor, { registry, prefix: 'other_' }).names).toContain('other_drift_score');
   });
 });

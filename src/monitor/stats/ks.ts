@@ -132,7 +132,8 @@ function extremes(a: ArrayLike<number>, b: ArrayLike<number>) {
   };
 }
 
-function asymptoticPValue(d: number, n1: number, n2: number, alternative: 'two-sided' | 'less' | 'greater'): number {
+/** scipy's asymptotic `ks_2samp` p-value for a distance `d` between samples of sizes `n1` and `n2`. @internal */
+export function asymptoticPValue(d: number, n1: number, n2: number, alternative: 'two-sided' | 'less' | 'greater'): number {
   const m = Math.max(n1, n2);
   const n = Math.min(n1, n2);
   const en = (m * n) / (m + n);
