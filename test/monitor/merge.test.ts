@@ -64,7 +64,9 @@ describe('serialize / merge across processes', () => {
         expect(Math.abs(fb.test!.statistic - fa.test!.statistic)).toBeLessThanOrEqual(fa.test!.statisticError! + fb.test!.statisticError!);
       } else {
         expect(fb.current.top).toEqual(fa.current.top);
-        expect(fb.test).toEqual(fa.test); // exact frequencies: identical chi-square
+        // Exact frequencies: the same test. (The adjusted p-value also depends on the other
+        // features' p-values, which come from sketches and differ within their bounds.)
+        expect({ ...fb.test, adjustedPValue: 0 }).toEqual({ ...fa.test, adjustedPValue: 0 });
         expect(fb.metrics).toEqual(fa.metrics);
       }
     }
