@@ -91,7 +91,7 @@ try {
     const data = name === 'linear' ? small.withColumn('y', Float64Array.from({ length: small.numRows }, (_, i) => (small.column('f0').get(i) as number) * 2 + 1)) : small;
     const model = await new Trainer({ model: spec as { type: 'linear' }, target: 'y', seed: 1 }).fit(data);
     const art = await ModelArtifact.create(model);
-    files[name] = join(dir, `${name}.mlart`);
+    files[name] = join(dir, `${name}.mlpk`);
     await art.writeFile(files[name]);
   }
 

@@ -16,15 +16,21 @@ export interface Env {
   MODEL: { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
+// Loaded on the first request and reused; a failed load is not cached, the next request tries again.
 let predict: Promise<PredictHandler> | undefined;
 
 const worker = {
   async fetch(request: Request, env: Env): Promise<Response> {
-    predict ??= env.MODEL.arrayBuffer().then(async (buffer) => {
-      const h = createPredictHandler({ artifact: await ModelArtifact.fromBytes(new Uint8Array(buffer)) });
-      await h.ready;
-      return h;
-    });
+    predict ??= env.MODEL.arrayBuffer()
+      .then(async (buffer) => {
+        const h = createPredictHandler({ artifact: await ModelArtifact.fromBytes(new Uint8Array(buffer)) });
+        await h.ready;
+        return h;
+      })
+      .catch((err: unknown) => {
+        predict = undefined;
+        throw err;
+      });
     return (await predict)(request);
   },
 };

@@ -30,13 +30,19 @@ export interface HttpResult {
 }
 
 // Loaded on the first invocation and reused while the execution environment stays warm.
+// A failed load is not cached: the next invocation tries again.
 let predict: Promise<PredictHandler> | undefined;
 
 function predictHandler(): Promise<PredictHandler> {
-  predict ??= ModelArtifact.fromFile(process.env.MODEL_PATH ?? './model.mlpk').then((artifact) => {
-    const h = createPredictHandler({ artifact, metrics: false });
-    return h.ready.then(() => h);
-  });
+  predict ??= ModelArtifact.fromFile(process.env.MODEL_PATH ?? './model.mlpk')
+    .then((artifact) => {
+      const h = createPredictHandler({ artifact, metrics: false });
+      return h.ready.then(() => h);
+    })
+    .catch((err: unknown) => {
+      predict = undefined;
+      throw err;
+    });
   return predict;
 }
 

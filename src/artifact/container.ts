@@ -150,7 +150,7 @@ function readU64(dv: DataView, at: number): number {
   return hi >= 0x200000 ? Number.MAX_SAFE_INTEGER : hi * 0x100000000 + lo;
 }
 
-/** Checks magic, version and sizes; returns the layout. Allocates nothing. */
+/** Checks magic, major version and sizes; returns the layout. Allocates nothing. */
 function readPreamble(bytes: Uint8Array, options: ReadContainerOptions): { major: number; minor: number; headerLength: number; dataOffset: number; dataLength: number } {
   const maxHeader = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
   if (!Number.isSafeInteger(maxHeader) || maxHeader < 1 || maxHeader > MAX_HEADER_BYTES) {
@@ -193,11 +193,6 @@ function readPreamble(bytes: Uint8Array, options: ReadContainerOptions): { major
   }
   if (expected < bytes.length) {
     throw corrupt(`The file has ${bytes.length - expected} unexpected trailing byte(s) after the seal.`, { length: bytes.length, expected });
-  }
-  if (minor > FORMAT_MINOR) {
-    const message = `The artifact uses format version ${major}.${minor}, newer than this library writes (${FORMAT_MAJOR}.${FORMAT_MINOR}); it loads, but fields added since are ignored. Upgrade mlops-kit to use them.`;
-    if (options.onWarning !== undefined) options.onWarning(message);
-    else process.emitWarning(message, { code: 'MLOPS_ARTIFACT_MINOR_VERSION' });
   }
   return { major, minor, headerLength, dataOffset, dataLength };
 }
@@ -309,5 +304,11 @@ export function readContainer(bytes: Uint8Array, options: ReadContainerOptions =
   const header = parseHeader(bytes, headerLength);
   const table = checkTable(header.tensors, dataLength);
   const tensors = table.map((e) => copyTensor(bytes, dataOffset + e.offset, e));
+  // Only a file that passed every check earns the warning; a damaged one gets just its error.
+  if (minor > FORMAT_MINOR) {
+    const message = `The artifact uses format version ${major}.${minor}, newer than this library writes (${FORMAT_MAJOR}.${FORMAT_MINOR}); it loads, but fields added since are ignored. Upgrade mlops-kit to use them.`;
+    if (options.onWarning !== undefined) options.onWarning(message);
+    else process.emitWarning(message, { code: 'MLOPS_ARTIFACT_MINOR_VERSION' });
+  }
   return { major, minor, header, tensors };
 }

@@ -143,10 +143,10 @@ function headlineMetrics(evaluation: unknown): Record<string, number> | undefine
  * import { ModelArtifact, Trainer } from 'mlops-kit';
  * const model = await new Trainer({ model: { type: 'logistic' }, target: 'fraud' }).fit(train);
  * const artifact = await ModelArtifact.create(model, { trainingData: train, tags: { team: 'risk' } });
- * await artifact.writeFile('fraud.mlart');
+ * await artifact.writeFile('fraud.mlpk');
  *
  * // elsewhere: a serverless function, another service
- * const loaded = await ModelArtifact.fromFile('fraud.mlart', { expectedDigest: artifact.digest });
+ * const loaded = await ModelArtifact.fromFile('fraud.mlpk', { expectedDigest: artifact.digest });
  * const preds = await loaded.predict([{ amount: 120, country: 'DE' }]);
  * ```
  */
@@ -391,14 +391,21 @@ export class ModelArtifact implements PredictiveModel {
   }
 
   /**
-   * Writes the file atomically (a temporary file renamed into place), so a reader never
-   * sees half an artifact.
+   * Writes the file atomically (a uniquely named temporary file, fsynced, then renamed
+   * into place), so a reader never sees half an artifact, and concurrent writers of the
+   * same path do not trip over each other.
    */
   async writeFile(path: string): Promise<void> {
-    const { rename, rm, writeFile } = await import('node:fs/promises');
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    const [{ open, rename, rm }, { randomBytes }] = await Promise.all([import('node:fs/promises'), import('node:crypto')]);
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, this.bytes, { flag: 'wx' });
+      const handle = await open(tmp, 'wx');
+      try {
+        await handle.writeFile(this.bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });

@@ -37,7 +37,8 @@ export async function openRegistry(command: string, value: string | undefined, c
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(spec)?.[1];
   if (scheme !== undefined && scheme.length > 1 && scheme !== 'fs') {
-    throw usage(command, `Unknown store ${JSON.stringify(spec)}: use fs:<dir>, sqlite:<file> or postgres://... .`);
+    const shown = spec.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'); // never echo a password
+    throw usage(command, `Unknown store ${JSON.stringify(shown)}: use fs:<dir>, sqlite:<file> or postgres://... .`);
   }
   const { FsStore } = await import('../storage/fs/index');
   return new Registry({ store: new FsStore({ root: path(spec.startsWith('fs:') ? spec.slice(3) : spec) }), actor });

@@ -78,8 +78,10 @@ export function validateTags(tags: unknown): Tags {
   }
   const out: Tags = {};
   for (const [key, value] of entries) {
-    if (key.length > LIMITS.tagKey || !TAG_KEY.test(key)) {
-      throw new MlopsError('INVALID_ARGUMENT', `Invalid tag key ${JSON.stringify(key.slice(0, 200))}: use 1 to ${LIMITS.tagKey} characters from A-Z, a-z, 0-9, "_", ".", ":", "/" and "-".`, { details: { key } });
+    // `__proto__` fits the charset but cannot be an ordinary key: assigned, it would vanish
+    // (and a filter on it would match every version).
+    if (key.length > LIMITS.tagKey || !TAG_KEY.test(key) || key === '__proto__') {
+      throw new MlopsError('INVALID_ARGUMENT', `Invalid tag key ${JSON.stringify(key.slice(0, 200))}: use 1 to ${LIMITS.tagKey} characters from A-Z, a-z, 0-9, "_", ".", ":", "/" and "-" (not "__proto__").`, { details: { key } });
     }
     if (typeof value !== 'string' || value.length > LIMITS.tagValue) {
       throw new MlopsError('INVALID_ARGUMENT', `Tag "${key}" must be a string of at most ${LIMITS.tagValue} characters (convert numbers with String()).`, { details: { key } });

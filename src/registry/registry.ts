@@ -144,6 +144,12 @@ export class Registry<A = DefaultArtifact> {
     digest: string,
     meta: { summary: ArtifactSummary; tags: Record<string, string>; description: string; by: string; source?: VersionSource },
   ): Promise<ModelVersion> {
+    // Stores only refresh a blob they already hold. One that no longer matches its digest
+    // (disk corruption, tampering) is replaced, so registering the bytes again repairs it.
+    if (await this.#blobs.has(digest)) {
+      const stored = await this.#blobs.get(digest);
+      if (stored !== undefined && sha256Hex(stored) !== digest) await this.#blobs.delete(digest);
+    }
     await this.#blobs.put(digest, bytes);
     const input: NewVersion = {
       name,
@@ -451,12 +457,15 @@ export class Registry<A = DefaultArtifact> {
   watch(name: string, alias: string, callback: (change: AliasChange) => void | Promise<void>, options: WatchOptions = {}): AliasWatcher {
     const ref = { name: validateModelName(name), alias: validateAlias(alias, true) };
     const subscribe = this.#metadata.subscribe?.bind(this.#metadata);
-    const watcher = startWatch(
-      { ...ref, resolve: () => this.#find(ref), ...(subscribe !== undefined && { subscribe }), onClose: () => this.#watchers.delete(watcher) },
-      callback,
-      options,
-    );
-    this.#watchers.add(watcher);
+    // An already aborted signal closes the watcher inside startWatch, before it is returned.
+    let watcher: AliasWatcher | undefined;
+    let closed = false;
+    const onClose = (): void => {
+      closed = true;
+      if (watcher !== undefined) this.#watchers.delete(watcher);
+    };
+    watcher = startWatch({ ...ref, resolve: () => this.#find(ref), ...(subscribe !== undefined && { subscribe }), onClose }, callback, options);
+    if (!closed) this.#watchers.add(watcher);
     return watcher;
   }
 

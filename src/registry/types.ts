@@ -4,7 +4,7 @@
  * @module
  */
 import type { GateRules } from '../evaluator/index';
-import type { AliasAction, BlobStore, MetadataStore, Tags, VersionRecord } from '../storage/contracts';
+import type { BlobStore, MetadataStore, Tags, VersionRecord } from '../storage/contracts';
 
 /** A registered version, with the aliases that point at it now. */
 export interface ModelVersion extends VersionRecord {
@@ -150,6 +150,3 @@ export interface CopyVersionOptions {
   /** Description of the new version (default: the source's). */
   description?: string;
 }
-
-/** Re-export of the history action type for convenience. */
-export type { AliasAction };

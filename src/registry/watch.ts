@@ -74,6 +74,7 @@ export function startWatch(source: WatchSource, callback: (change: AliasChange) 
   let unsubscribe: (() => Promise<void>) | undefined;
 
   const pollOnce = async (): Promise<void> => {
+    if (closed) return; // closed before the first poll: do not query a store being closed
     try {
       const found = await source.resolve();
       if (closed) return;

@@ -166,16 +166,16 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
   if (typeof core === 'function') {
     // A handler from createPredictHandler: call its core directly, no Request/Response objects.
     return (req, res) => {
-      core(serveRequestOf(req)).then(
-        (r) => {
+      core(serveRequestOf(req))
+        .then((r) => {
           // A body left unread (refused before or while reading it): close the connection
           // after the answer rather than let Node read and discard the rest of the upload.
           if (!req.complete) res.shouldKeepAlive = false;
           r.headers['content-length'] = String(Buffer.byteLength(r.body));
           res.writeHead(r.status, r.headers).end(req.method === 'HEAD' ? undefined : r.body);
-        },
-        (error: unknown) => failed(res, error),
-      );
+        })
+        // Also a failure to write the answer (an invalid header value): a 500, never an unhandled rejection.
+        .catch((error: unknown) => failed(res, error));
     };
   }
   return (req, res) => {

@@ -88,7 +88,7 @@ describe('a loaded artifact predicts without tfjs or any optional dependency', (
     for (const [spec, target] of specs) {
       const model = await new Trainer({ model: spec, target, features: ['x', 'c'], seed: 1 }).fit(data);
       const art = await ModelArtifact.create(model);
-      const file = join(dir, `${spec.type}-${target}.mlart`);
+      const file = join(dir, `${spec.type}-${target}.mlpk`);
       await art.writeFile(file);
       writeFileSync(`${file}.rows.json`, JSON.stringify(rows));
       files.push(file);

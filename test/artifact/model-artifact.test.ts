@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -86,11 +86,15 @@ describe('ModelArtifact round trip', () => {
     try {
       const { model, data } = await trained('softmax', 'multiclass');
       const art = await ModelArtifact.create(model, { createdAt });
-      const path = join(dir, 'm.mlart');
+      const path = join(dir, 'm.mlpk');
       await art.writeFile(path);
       expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(art.digest);
       const loaded = await ModelArtifact.fromFile(path, { expectedDigest: `sha256:${art.digest.toUpperCase()}` });
       expect(Array.from((await loaded.predict(data)).raw)).toEqual(Array.from((await art.predict(data)).raw));
+      // Concurrent writers of one path (two jobs exporting the same model) all succeed, and leave no temporary file.
+      await Promise.all(Array.from({ length: 4 }, () => art.writeFile(path)));
+      expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(art.digest);
+      expect(readdirSync(dir)).toEqual(['m.mlpk']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -261,6 +265,11 @@ describe('format versions', () => {
     await ModelArtifact.fromBytes(newer);
     expect(emitted).toHaveBeenCalledWith(expect.stringMatching(/1\.7/), expect.objectContaining({ code: 'MLOPS_ARTIFACT_MINOR_VERSION' }));
     emitted.mockRestore();
+    // A damaged file of a newer minor version gets its error, not the warning as well.
+    const damaged = newer.slice();
+    damaged[damaged.length - 40] ^= 1;
+    await expectReject(ModelArtifact.fromBytes(damaged, { onWarning: (w) => warnings.push(w) }), 'ARTIFACT_INTEGRITY');
+    expect(warnings).toHaveLength(1);
   });
 
   it('refuses an unknown major version with a clear message', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTransactions, transactionsToCSV } from '../../src/demo/index';
+import { importONNX } from '../../src/runtime/onnx';
 import { cli, ensureBuilt, startCli, type CliResult } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlops-cli-'));
@@ -126,6 +127,34 @@ describe('mlops-kit (built command, child processes)', () => {
     const unknown = await run('deploy');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^mlops-kit: unknown command "deploy"/);
+  });
+
+  it('serve --artifact: an imported ONNX model is served like a native one', async () => {
+    const fixtures = join(__dirname, '../fixtures/artifact');
+    const golden = JSON.parse(readFileSync(join(fixtures, 'sk_pipeline_binary.json'), 'utf8'));
+    const imported = await importONNX(join(fixtures, 'sk_pipeline_binary.onnx'), { task: 'binary', classes: golden.classes, signature: { inputs: golden.signature } });
+    await imported.writeFile(join(dir, 'churn.mlpk'));
+    await imported.close();
+    const child = startCli(['serve', '--artifact', 'churn.mlpk', '--port', '0', '--host', '127.0.0.1'], { cwd: dir });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let url: string | undefined;
+      for (let i = 0; i < 400 && url === undefined && child.exitCode === null; i++) {
+        url = /"event":"listening","url":"([^"]+)"/.exec(out)?.[1];
+        if (url === undefined) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(url, out).toBeDefined();
+      const res = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(golden.rows[0]) });
+      expect(res.status).toBe(200);
+      expect(Math.abs((await res.json()).prediction.probabilities['1'] - golden.probability[0])).toBeLessThan(1e-5);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('serve: follows the alias, answers predictions, reloads on promote, stops on SIGTERM', async () => {

@@ -58,6 +58,7 @@ describe('runCli', () => {
       [['versions', 'a', 'b', '--store', 'x'], /Unexpected argument "b"/],
       [['promote', 'fraud/1'], /Missing --store: pass --store fs:\.\/models/],
       [['models', '--store', 's3://bucket'], /Unknown store "s3:\/\/bucket"/],
+      [['models', '--store', 'mysql://admin:hunter2@db/registry'], /Unknown store "mysql:\/\/admin:\*\*\*@db\/registry"/],
       [['train', '--data', 'x.csv', '--target', 'y', '--model', 'forest'], /--model must be one of linear, logistic/],
       [['train', '--data', 'x.csv', '--target', 'y', '--model', 'gbdt', '--test-fraction', '2'], /--test-fraction must be a number from 0 to 0\.9/],
       [['serve', '--port', '8080'], /Pass --model <name> \(with --store\) .* or --artifact/],

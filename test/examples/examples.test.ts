@@ -106,8 +106,11 @@ describe('examples/', () => {
   });
 
   it('examples/lambda.ts answers API Gateway (payload 2.0) events', async () => {
-    process.env.MODEL_PATH = artifactPath;
+    process.env.MODEL_PATH = join(dir, 'not-there.mlpk');
     const { handler } = await import('../../examples/lambda');
+    // A failed load is not cached for the life of the environment: the next invocation retries.
+    await expect(handler({ rawPath: '/ready', requestContext: { http: { method: 'GET' } } })).rejects.toThrow(/ENOENT/);
+    process.env.MODEL_PATH = artifactPath;
     const row = requestRows(1)[0];
     const event = (method: string, path: string, body?: string, base64 = false) => ({
       rawPath: path,
@@ -131,6 +134,8 @@ describe('examples/', () => {
 
   it('examples/fetch-handler.ts answers fetch requests with the artifact from a binding', async () => {
     const { default: worker } = await import('../../examples/fetch-handler');
+    const unavailable = { MODEL: { arrayBuffer: () => Promise.reject(new Error('binding unavailable')) } };
+    await expect(worker.fetch(new Request('https://worker.example/health'), unavailable)).rejects.toThrow(/binding unavailable/);
     const env = { MODEL: new Blob([readFileSync(artifactPath)]) };
     const row = requestRows(1)[0];
     const res = await worker.fetch(new Request('https://worker.example/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(row) }), env);

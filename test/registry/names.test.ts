@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatReference, MAX_NAME_LENGTH, parseReference, validateAlias, validateModelName } from '../../src/registry/index';
+import { formatReference, MAX_NAME_LENGTH, parseReference, Registry, validateAlias, validateModelName } from '../../src/registry/index';
+import { MemoryStore } from '../../src/storage/memory/index';
+import { fakeArtifact, fakeDecoder } from './fake-artifact';
 
 const nameChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789._-'.split(''));
 const anyChar = fc.constantFrom(...'aZ09._-/\\@ :*?"<>|\0é'.split(''));
@@ -47,5 +49,14 @@ describe('names', () => {
     expect(parseReference({ name: 'fraud', version: 2 })).toEqual({ name: 'fraud', version: 2 });
     expect(() => parseReference('fraud')).toThrow(/fraud@production/);
     expect(() => validateAlias('latest', false)).toThrow(/reserved/);
+  });
+
+  it('refuses a "__proto__" tag key instead of dropping it (a filter on it would match every version)', async () => {
+    const registry = new Registry({ store: new MemoryStore(), decode: fakeDecoder });
+    await registry.register('m', fakeArtifact('a'), { tags: { team: 'risk' } });
+    const hostile = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    await expect(registry.register('m', fakeArtifact('b'), { tags: hostile })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(registry.listVersions('m', { tags: hostile })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await registry.listVersions('m', { tags: { team: 'risk' } })).items.map((v) => v.version)).toEqual([1]);
   });
 });

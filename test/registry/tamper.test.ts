@@ -70,10 +70,15 @@ describe('tampered blobs', () => {
     try {
       const registry = new Registry({ store });
       const good = await registry.register('fraud', await realArtifact('good'));
-      const bad = await registry.register('fraud', await realArtifact('bad'));
+      const badArtifact = await realArtifact('bad');
+      const bad = await registry.register('fraud', badArtifact);
       await corrupt(spec, bad.digest);
       await expectRefused(registry, 'fraud/2');
       expect((await registry.load('fraud/1')).digest).toBe(good.digest);
+      // Registering the same bytes again replaces the damaged blob: every version sharing it loads again.
+      const again = await registry.register('fraud', badArtifact);
+      expect((await registry.load(again.ref)).digest).toBe(bad.digest);
+      expect((await registry.load('fraud/2')).digest).toBe(bad.digest);
     } finally {
       await store.close();
       await dispose();

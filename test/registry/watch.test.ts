@@ -96,6 +96,23 @@ describe('Registry.watch', () => {
     expect(seen).toEqual([2]);
   });
 
+  it('closed (or aborted) before its first poll, it never queries the store', async () => {
+    const { store, registry } = await setup();
+    let queries = 0;
+    const original = store.getAliases.bind(store);
+    store.getAliases = async (name) => {
+      queries++;
+      return original(name);
+    };
+    const w = registry.watch('m', 'production', () => undefined, { intervalMs: 10 });
+    await w.close();
+    await w.ready;
+    const aborted = registry.watch('m', 'production', () => undefined, { intervalMs: 10, signal: AbortSignal.abort() });
+    await aborted.ready;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(queries).toBe(0);
+  });
+
   it('validates its arguments', async () => {
     const { registry } = await setup();
     expect(() => registry.watch('m', 'production', () => undefined, { intervalMs: 1 })).toThrow(/intervalMs/);

@@ -90,6 +90,21 @@ describe('serve() and toNodeListener', () => {
     }
   });
 
+  it('a response that cannot be written (an invalid header value) becomes a 500, not an unhandled rejection', async () => {
+    const errors: unknown[] = [];
+    const core = async () => ({ status: 200, headers: { 'x-bad': 'line\nbreak' }, body: '{}' });
+    const broken = Object.assign(async () => new Response(null), { [Symbol.for('mlops-kit.serve.core')]: core });
+    const s = await serve(broken, { port: 0, host: '127.0.0.1', signals: false, onError: (e) => errors.push(e) });
+    try {
+      const res = await fetch(`${s.url}/predict`);
+      expect(res.status).toBe(500);
+      expect((await res.json()).error.code).toBe('INTERNAL');
+      expect(errors).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('passes headers, query strings and multiple Set-Cookie values through', async () => {
     const s = await serve(async (req) => {
       const headers = new Headers({ 'x-echo': `${new URL(req.url).search}|${req.headers.get('x-in')}` });

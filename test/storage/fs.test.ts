@@ -54,6 +54,27 @@ describe('FsStore internals', () => {
     }
   });
 
+  it('ignores stray files an operator left in models/ and blobs/sha256/', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mlops-fs-'));
+    try {
+      const store = new FsStore({ root });
+      const bytes = new TextEncoder().encode('artifact');
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      await store.put(digest, bytes);
+      await store.createVersion({ ...version('m', 1), digest });
+      await writeFile(join(root, 'models', '.DS_Store'), 'x');
+      await writeFile(join(root, 'models', 'README'), 'x');
+      await writeFile(join(root, 'blobs', 'sha256', 'README'), 'x');
+      expect((await store.listModels({ limit: 10 })).items.map((m) => m.name)).toEqual(['m']);
+      expect([...(await store.referencedDigests())]).toEqual([digest]);
+      const listed = [];
+      for await (const b of store.list()) listed.push(b.digest);
+      expect(listed).toEqual([digest]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('applies history entries that aliases.json has not caught up with (a writer killed in between)', async () => {
     const root = await mkdtemp(join(tmpdir(), 'mlops-fs-'));
     try {

@@ -48,6 +48,17 @@ describe('S3BlobStore', () => {
     await down.close();
   });
 
+  it('reads a bare 404 (servers that do not name the error) as a missing object, but a missing bucket as a failure', async () => {
+    const failing = (error: object) => ({ send: async () => Promise.reject(Object.assign(new Error('failed'), error)) });
+    const bare404 = new S3BlobStore({ client: failing({ name: 'UnknownError', $metadata: { httpStatusCode: 404 } }), bucket: 'b' });
+    expect(await bare404.get(digest)).toBe(undefined);
+    expect(await bare404.has(digest)).toBe(false);
+    const noBucket = new S3BlobStore({ client: failing({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }), bucket: 'b' });
+    await expect(noBucket.get(digest)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const denied = new S3BlobStore({ client: failing({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), bucket: 'b' });
+    await expect(denied.has(digest)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
   it('rejects bad options', () => {
     expect(() => new S3BlobStore({ bucket: '' })).toThrow(/bucket/);
     expect(() => new S3BlobStore({ bucket: 'b', prefix: '../x' })).toThrow(/prefix/);

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ModelArtifact } from '../../artifact/index';
 import type { Dataset } from '../../dataset/dataset';
+import { isMlopsError } from '../../errors';
 import { DriftMonitor, type DriftMonitorOptions, type ObserveOptions } from '../../monitor/index';
 import { list, required, str } from '../args';
 import { loadArtifact, readJson } from '../artifact-source';
@@ -94,7 +95,8 @@ async function outcomes(artifact: ModelArtifact, data: Dataset, target: string |
   let predictions;
   try {
     predictions = await artifact.predict(data);
-  } catch {
+  } catch (err) {
+    if (!isMlopsError(err, 'PREDICT_INVALID_INPUT')) throw err;
     return {}; // the current data lacks some inputs: test the features only
   }
   if (target === undefined || !data.has(target)) return { predictions };

@@ -74,14 +74,18 @@ export const trainCommand: Command = {
 
     const bar = progressBar(ctx.stderr, `training ${type}`);
     const started = Date.now();
-    const model = await new Trainer({
-      model: { ...params, type } as never,
-      target,
-      features,
-      seed,
-      onProgress: (e) => bar.update(e.epoch, e.totalEpochs, e.loss === undefined ? '' : `loss ${fmt(e.loss)}`),
-    }).fit(train);
-    bar.end();
+    let model;
+    try {
+      model = await new Trainer({
+        model: { ...params, type } as never,
+        target,
+        features,
+        seed,
+        onProgress: (e) => bar.update(e.epoch, e.totalEpochs, e.loss === undefined ? '' : `loss ${fmt(e.loss)}`),
+      }).fit(train);
+    } finally {
+      bar.end(); // also on failure: the error line must not start on the bar's line
+    }
     log(`Trained ${type} on ${train.numRows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s (features: ${features.join(', ')}).`);
 
     let report: EvaluationReport | undefined;

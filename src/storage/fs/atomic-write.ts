@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** A unique temporary path in `tmpDir`; the pid in the name tells whose it was. */
 export function tempPath(tmpDir: string): string {
@@ -81,8 +81,16 @@ export async function createExclusive(tmpDir: string, path: string, data: Uint8A
   return true;
 }
 
-/** `mkdir -p`, then fsync of the parent when the directory was new. */
+/**
+ * `mkdir -p`, then an fsync of the parent of every directory it created (each new
+ * entry lives in its parent), so the whole new path survives a power loss.
+ */
 export async function ensureDir(path: string): Promise<void> {
   const created = await mkdir(path, { recursive: true });
-  if (created !== undefined) await fsyncDir(dirname(path));
+  if (created === undefined) return;
+  const first = resolve(created);
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    await fsyncDir(dirname(dir));
+    if (dir === first || dirname(dir) === dir) return;
+  }
 }

@@ -12,7 +12,7 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
   try {
@@ -22,7 +22,11 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Whether an error is "no such file or directory". */
+/**
+ * Whether an error is "no such file or directory": `ENOENT`, or `ENOTDIR` when a path
+ * goes through a stray file (a `README` or `.DS_Store` an operator left in `models/`).
+ */
 export function isNotFound(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -8,15 +8,21 @@
  * @module
  */
 import type { AliasNotice } from '../contracts';
-import type { PgClient, PgPool } from './driver';
+import type { PgPool } from './driver';
 
 /** The channel all mlops-kit stores notify on; payloads carry the schema. */
 export const CHANNEL = 'mlops_kit_alias';
 
+/** The listening connection, as the notifier holds it. */
+interface Listening {
+  /** Destroys the connection (once; later calls do nothing). */
+  release(): void;
+}
+
 /** One listening connection shared by a store's subscribers. */
 export class Notifier {
   readonly #listeners = new Set<(notice: AliasNotice) => void>();
-  #client: Promise<PgClient> | undefined;
+  #connection: Promise<Listening> | undefined;
 
   constructor(
     private readonly pool: () => Promise<PgPool>,
@@ -37,42 +43,58 @@ export class Notifier {
     };
   }
 
-  #connect(): Promise<PgClient> {
-    this.#client ??= (async () => {
-      const client = await (await this.pool()).connect();
-      client.on('notification', (msg) => {
-        if (msg.channel !== CHANNEL || msg.payload === undefined) return;
-        let notice: AliasNotice & { schema?: string };
-        try {
-          notice = JSON.parse(msg.payload) as AliasNotice & { schema?: string };
-        } catch {
-          return;
-        }
-        if (notice.schema !== this.schema) return;
-        for (const l of this.#listeners) l({ name: notice.name, alias: notice.alias });
-      });
-      client.on('error', () => {
-        this.#client = undefined;
-        client.release(true);
-      });
-      await client.query(`LISTEN ${CHANNEL}`);
-      return client;
-    })();
-    this.#client.catch(() => {
-      this.#client = undefined;
-    });
-    return this.#client;
+  #connect(): Promise<Listening> {
+    if (this.#connection !== undefined) return this.#connection;
+    const forget = (): void => {
+      if (this.#connection === connection) this.#connection = undefined;
+    };
+    const connection = this.#open(forget);
+    this.#connection = connection;
+    connection.catch(forget);
+    return connection;
   }
 
-  /** Stops listening and returns the connection to the pool. */
+  async #open(onLost: () => void): Promise<Listening> {
+    const client = await (await this.pool()).connect();
+    // Released exactly once (after an error, or by close()), and destroyed rather than
+    // returned to the pool: it carries this LISTEN and these listeners, which stay
+    // attached (a second release would throw from an event handler).
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      client.release(true);
+    };
+    client.on('notification', (msg) => {
+      if (released || msg.channel !== CHANNEL || msg.payload === undefined) return;
+      let notice: AliasNotice & { schema?: string };
+      try {
+        notice = JSON.parse(msg.payload) as AliasNotice & { schema?: string };
+      } catch {
+        return;
+      }
+      if (notice.schema !== this.schema) return;
+      for (const l of this.#listeners) l({ name: notice.name, alias: notice.alias });
+    });
+    client.on('error', () => {
+      if (released) return;
+      release();
+      onLost();
+    });
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { release };
+  }
+
+  /** Stops listening and closes the connection. */
   async close(): Promise<void> {
-    const pending = this.#client;
-    this.#client = undefined;
-    if (pending === undefined) return;
-    const client = await pending.catch(() => undefined);
-    if (client === undefined) return;
-    await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-    client.release();
+    const pending = this.#connection;
+    this.#connection = undefined;
+    (await pending?.catch(() => undefined))?.release();
   }
 }
 

@@ -31,7 +31,6 @@ export interface S3Sdk {
   GetObjectCommand: new (input: object) => unknown;
   HeadObjectCommand: new (input: object) => unknown;
   DeleteObjectCommand: new (input: object) => unknown;
-  CopyObjectCommand: new (input: object) => unknown;
   ListObjectsV2Command: new (input: object) => unknown;
 }
 
@@ -44,8 +43,12 @@ export async function loadS3Sdk(): Promise<S3Sdk> {
   }
 }
 
-/** Whether an SDK error means "no such object". */
+/**
+ * Whether an SDK error means "no such object": AWS names it; some S3-compatible servers
+ * only answer 404 (a HEAD response has no body to name the error). A missing bucket is
+ * a configuration error, not a missing object.
+ */
 export function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NotFound' || e?.name === 'NoSuchKey';
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
 }
