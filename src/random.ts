@@ -150,7 +150,7 @@ class Xoshiro128 implements Rng {
   }
 
   fork(label: string | number): Rng {
-    const mixed = Math.imul(this.seed ^ 0x5bd1e995, 0x27d4eb2d) ^ seedToUint32(typeof label === 'number' ? label : label);
+    const mixed = Math.imul(this.seed ^ 0x5bd1e995, 0x27d4eb2d) ^ seedToUint32(label);
     return new Xoshiro128(mixed >>> 0);
   }
 }

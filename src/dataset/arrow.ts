@@ -24,6 +24,7 @@ import { NumberColumn, type Column, type ColumnType } from './column';
 import { Dataset } from './dataset';
 import { fileSourceError } from './io/byte-source';
 import { loadOptional } from './io/optional';
+import { checkLoadOptions } from './io/options';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -186,6 +187,7 @@ export function fromArrow(table: ArrowTableLike, options: FromArrowOptions = {})
   if (typeof table !== 'object' || table === null || typeof table.getChildAt !== 'function' || !Array.isArray(table.schema?.fields)) {
     throw new MlopsError('INVALID_ARGUMENT', 'fromArrow expects an apache-arrow Table or RecordBatch.');
   }
+  checkLoadOptions(options, 'fromArrow');
   const fields = table.schema.fields;
   const names = fields.map((f) => f.name);
   const wanted = options.columns ?? names;
@@ -220,7 +222,7 @@ export function fromArrow(table: ArrowTableLike, options: FromArrowOptions = {})
     }
   });
   log.finish();
-  return new Dataset(columns, { loadIssues: log.issues, numRows: table.numRows });
+  return new Dataset(columns, { loadIssues: log.issues, loadIssueCount: log.total, numRows: table.numRows });
 }
 
 function loadArrow(): Promise<typeof import('apache-arrow')> {

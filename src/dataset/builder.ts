@@ -17,7 +17,8 @@ export interface ParseOptions {
   /**
    * `'strict'` (default): a cell that does not fit its column's type fails the load with
    * a `SCHEMA_VIOLATION` error listing the offending cells. `'coerce'`: such cells become
-   * missing and are listed in `dataset.loadIssues`.
+   * missing, are counted in `dataset.loadIssueCount` and listed (the first 10,000) in
+   * `dataset.loadIssues`.
    */
   mode?: InvalidCellPolicy;
   /**
@@ -162,7 +163,9 @@ export class TypeInferrer {
  * @internal
  */
 export class IssueLog {
+  /** The bad cells kept for the report: in coerce mode the first 10,000. */
   readonly issues: CellIssue[] = [];
+  /** Every bad cell seen. */
   total = 0;
   private readonly inferredFrom = new Map<string, number>();
   constructor(
@@ -317,10 +320,14 @@ export class ColumnBuilder {
   /**
    * Appends a finite number to a `number` column: the loaders' fast path for values
    * they parsed themselves. The caller guarantees the column type and finiteness.
+   * Returns false, appending nothing, when a float32 column cannot hold the value (it
+   * would become Infinity): the caller then pushes the text, which reports the cell.
    */
-  pushNumber(value: number): void {
+  pushNumber(value: number): boolean {
+    if (this.float32 && !Number.isFinite(Math.fround(value))) return false;
     if (this.pos === this.num.length) this.grow();
     this.num[this.pos++] = value;
+    return true;
   }
 
   /** Appends a cell. `row` is the dataset row index used in reports. */
@@ -342,6 +349,9 @@ export class ColumnBuilder {
         if (!Number.isFinite(v)) {
           if (this.nonFiniteMissing) return this.setMissing(i, row, line, undefined);
           return this.bad(i, row, line, raw, 'is not a finite number', 'DATA_NON_FINITE');
+        }
+        if (this.float32 && !Number.isFinite(Math.fround(v))) {
+          return this.bad(i, row, line, raw, 'is too large for a float32 column (beyond ±3.4e38); load without float32: true', 'DATA_INVALID_VALUE');
         }
         this.num[i] = v;
         return;

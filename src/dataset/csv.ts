@@ -223,10 +223,7 @@ class CsvLoader {
   private pushCell(k: number, buf: Uint8Array, start: number, end: number, flags: number, row: number, line: number): void {
     if (this.fast[k] === 1 && flags < FIELD_ESCAPED) {
       const v = parseNumberBytes(buf, start, end);
-      if (v === v) {
-        this.builders[k].pushNumber(v);
-        return;
-      }
+      if (v === v && this.builders[k].pushNumber(v)) return;
     }
     this.builders[k].push(fieldText(buf, start, end, flags), row, line);
   }
@@ -283,7 +280,7 @@ class CsvLoader {
     this.log.finish();
     return new Dataset(
       this.builders.map((b) => b.finish()),
-      { loadIssues: this.log.issues, numRows: this.rows },
+      { loadIssues: this.log.issues, loadIssueCount: this.log.total, numRows: this.rows },
     );
   }
 }

@@ -25,6 +25,7 @@ import { kFoldIndices, splitIndices, timeSplitIndices, type KFoldOptions, type S
 import { profileDataset, type DatasetProfile, type ProfileOptions } from './profile';
 import { readCSV, type CSVOptions, type CSVSource } from './csv';
 import { readNDJSON, type NDJSONOptions, type NDJSONSource } from './ndjson';
+import { checkLoadOptions } from './io/options';
 
 /** Options for {@link Dataset.fromRows} and {@link Dataset.fromColumns}. */
 export interface FromValuesOptions extends ParseOptions {
@@ -110,8 +111,13 @@ export class Dataset {
   readonly schema: Schema;
   /** Number of rows. */
   readonly numRows: number;
-  /** Cells a `mode: 'coerce'` load stored as missing because they were bad. */
+  /**
+   * Cells a `mode: 'coerce'` load stored as missing because they were bad: the first
+   * 10,000 of them (see {@link Dataset.loadIssueCount} for how many there were).
+   */
   readonly loadIssues: readonly CellIssue[];
+  /** How many cells a `mode: 'coerce'` load stored as missing because they were bad (all of them, not only those in `loadIssues`). */
+  readonly loadIssueCount: number;
   private readonly cols: readonly Column[];
   private readonly byName: Map<string, Column>;
 
@@ -119,7 +125,7 @@ export class Dataset {
    * Builds a Dataset from columns of equal length. Most code should use the `from*`
    * factories instead.
    */
-  constructor(columns: readonly Column[], options: { loadIssues?: readonly CellIssue[]; numRows?: number } = {}) {
+  constructor(columns: readonly Column[], options: { loadIssues?: readonly CellIssue[]; loadIssueCount?: number; numRows?: number } = {}) {
     const names = columns.map((c) => c.name);
     checkUniqueNames(names, 'Dataset');
     const n = columns.length > 0 ? columns[0].length : (options.numRows ?? 0);
@@ -140,6 +146,7 @@ export class Dataset {
       }),
     );
     this.loadIssues = options.loadIssues ?? [];
+    this.loadIssueCount = options.loadIssueCount ?? this.loadIssues.length;
   }
 
   // ---------------------------------------------------------------- loaders
@@ -157,6 +164,7 @@ export class Dataset {
     if (!Array.isArray(rows)) {
       throw new MlopsError('INVALID_ARGUMENT', `Dataset.fromRows expects an array of objects, got ${typeof rows}.`);
     }
+    checkLoadOptions(options, 'Dataset.fromRows');
     const names: string[] = [];
     const seen = new Set<string>();
     for (let r = 0; r < rows.length; r++) {
@@ -192,7 +200,7 @@ export class Dataset {
     log.finish();
     return new Dataset(
       builders.map((b) => b.finish()),
-      { loadIssues: log.issues, numRows: rows.length },
+      { loadIssues: log.issues, loadIssueCount: log.total, numRows: rows.length },
     );
   }
 
@@ -204,6 +212,7 @@ export class Dataset {
     if (typeof columns !== 'object' || columns === null) {
       throw new MlopsError('INVALID_ARGUMENT', 'Dataset.fromColumns expects an object mapping column names to arrays.');
     }
+    checkLoadOptions(options, 'Dataset.fromColumns');
     const names = Object.keys(columns);
     const declared = resolveDeclared(options.schema, names, 'Dataset.fromColumns');
     const log = new IssueLog(options.mode ?? 'strict', options.maxErrors ?? 20, 'Dataset.fromColumns');
@@ -223,7 +232,7 @@ export class Dataset {
       out.push(toColumn(name, values, declared.get(name), log, options));
     }
     log.finish();
-    return new Dataset(out, { loadIssues: log.issues, numRows: Math.max(length, 0) });
+    return new Dataset(out, { loadIssues: log.issues, loadIssueCount: log.total, numRows: Math.max(length, 0) });
   }
 
   /**

@@ -2,8 +2,9 @@
  * Content fingerprints: SHA-256 over a canonical encoding of a dataset.
  *
  * The encoding depends only on column names, order, types and cell values, never on how
- * the data was loaded (CSV, rows, Arrow) or stored (float32 or float64 buffers, dictionary
- * order, shared slices):
+ * the data was loaded (CSV, rows, Arrow) or stored (float32 or float64 buffers holding the
+ * same values, dictionary order, shared slices; a value rounded to float32 is another
+ * value):
  *
  * - a header line `mlops-kit/fingerprint/v1 rows=<n> columns=<k>`;
  * - per column, a line `<JSON name> <type>`, then its cells:

@@ -118,7 +118,7 @@ export async function readNDJSON(source: NDJSONSource, options: NDJSONOptions = 
     );
   }
   resolveDeclared(options.schema, [...seen], label);
-  return new Dataset(table.finish(), { loadIssues: log.issues, numRows: table.rows });
+  return new Dataset(table.finish(), { loadIssues: log.issues, loadIssueCount: log.total, numRows: table.rows });
 }
 
 /** Pushes a missing cell into every column the record did not mention. */

@@ -23,6 +23,7 @@ import type { Column, ColumnType } from './column';
 import { Dataset } from './dataset';
 import { fileSourceError } from './io/byte-source';
 import { loadOptional } from './io/optional';
+import { checkLoadOptions } from './io/options';
 import { fileURLToPath } from 'node:url';
 
 /** Where a Parquet file comes from: a path, a `file:` URL, or its bytes. */
@@ -118,6 +119,7 @@ async function openParquet(source: ParquetSource, hp: typeof import('hyparquet')
  * ```
  */
 export async function readParquet(source: ParquetSource, options: ReadParquetOptions = {}): Promise<Dataset> {
+  checkLoadOptions(options, 'readParquet');
   const hp = await loadOptional(() => import('hyparquet'), 'hyparquet', 'mlops-kit/dataset/parquet');
   throwIfAborted(options.signal, 'Parquet load');
   const { file, label } = await openParquet(source, hp);
@@ -189,7 +191,7 @@ export async function readParquet(source: ParquetSource, options: ReadParquetOpt
   }
   log.finish();
   const columns: Column[] = builders.map((b) => b.finish());
-  return new Dataset(columns, { loadIssues: log.issues, numRows });
+  return new Dataset(columns, { loadIssues: log.issues, loadIssueCount: log.total, numRows });
 }
 
 /**

@@ -203,7 +203,10 @@ export function timeSplitIndices(ds: Dataset, options: TimeSplitOptions): SplitI
     (times[i] < cut ? train : test).push(i);
   }
   if (train.length === 0 || test.length === 0) {
-    throw new MlopsError('SPLIT_INVALID', `timeSplit: the cut at ${new Date(cut).toISOString()} leaves ${train.length} training and ${test.length} test rows; choose another cut.`);
+    const at = col.type === 'date' && Math.abs(cut) <= 8.64e15 ? new Date(cut).toISOString() : String(cut);
+    throw new MlopsError('SPLIT_INVALID', `timeSplit: the cut at ${at} leaves ${train.length} training and ${test.length} test rows; choose another cut.`, {
+      details: { cut, train: train.length, test: test.length },
+    });
   }
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
 }

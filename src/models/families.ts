@@ -25,7 +25,7 @@ export const MODEL_TYPES: readonly ModelType[] = Object.keys(FAMILIES) as ModelT
 
 /** The family of this name; throws `TRAIN_INVALID_PARAMS` listing the families otherwise. */
 export function getFamily(type: string): ModelFamily<Record<string, unknown>> {
-  const f = (FAMILIES as Record<string, ModelFamily<never>>)[type];
+  const f = Object.hasOwn(FAMILIES, type) ? (FAMILIES as Record<string, ModelFamily<never>>)[type] : undefined;
   if (f === undefined) {
     throw new MlopsError('TRAIN_INVALID_PARAMS', `Unknown model type ${JSON.stringify(type)}; use one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}.`, {
       details: { type },

@@ -169,10 +169,22 @@ export function throwInputIssues(issues: InputIssue[]): never {
 
 /**
  * Turns any {@link PredictInput} into a feature matrix with the pipeline, validating rows.
+ * A Dataset that does not fit (a missing column, an unseen category under
+ * `unseen: 'error'`, text in a numeric column) is checked row by row, so every input gets
+ * the same `PREDICT_INVALID_INPUT` report, as `ModelArtifact.predict` gives.
  * @internal
  */
 export function toMatrix(pipeline: Pipeline, input: PredictInput): Matrix {
-  if (input instanceof Dataset) return pipeline.transform(input);
+  if (input instanceof Dataset) {
+    try {
+      return pipeline.transform(input);
+    } catch (err) {
+      if (!(err instanceof MlopsError)) throw err;
+      const { issues } = pipeline.transformRows(input.toRows());
+      if (issues.length > 0) throwInputIssues(issues);
+      throw err;
+    }
+  }
   const rows = Array.isArray(input) ? (input as readonly Record<string, unknown>[]) : [input as Record<string, unknown>];
   if (!Array.isArray(input) && (typeof input !== 'object' || input === null)) {
     throw new MlopsError('PREDICT_INVALID_INPUT', 'predict expects a Dataset, an array of row objects, or one row object.');

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { MlopsError } from '../errors';
 
 /** The function along the search line and its derivative at one step. */
 export interface LinePoint {
@@ -72,7 +73,7 @@ export async function moreThuente(phi: (stp: number) => Promise<LinePoint>, f0: 
   const stpmin = options.stpmin ?? 0;
   const stpmax = options.stpmax ?? 1e10;
   const maxEvaluations = options.maxEvaluations ?? 20;
-  if (!(dg0 < 0)) throw new RangeError('moreThuente: the direction is not a descent direction');
+  if (!(dg0 < 0)) throw new MlopsError('INTERNAL', `moreThuente: the search direction is not a descent direction (slope ${dg0}).`);
 
   const xtrapl = 1.1;
   const xtrapu = 4.0;

@@ -143,6 +143,40 @@ export interface InputIssue {
 const DEFAULT_NUMERIC: Required<NumericSpec> = { impute: 'mean', scale: 'standard' };
 const DEFAULT_CATEGORICAL: Required<CategoricalSpec> = { encode: 'onehot', unseen: 'ignore', maxCategories: 256 };
 
+/** `base` with the options of `over` that are not undefined (an explicit undefined keeps the default). */
+function withDefaults<T extends object>(base: Required<T>, over: T | undefined): Required<T> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function badSpec(where: string, value: unknown, allowed: string): never {
+  const shown = typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value);
+  throw new MlopsError('INVALID_ARGUMENT', `preprocess: ${where} must be ${allowed}; got ${shown}.`, { details: { option: where } });
+}
+
+function unknownOption(where: string, key: string, known: object, what: string): never {
+  throw new MlopsError('INVALID_ARGUMENT', `preprocess: unknown option ${where}.${key}; the options for ${what} are ${Object.keys(known).join(', ')}.`, {
+    details: { option: `${where}.${key}` },
+  });
+}
+
+/** Rejects unknown keys and values in a resolved spec, so a typo fails instead of silently encoding wrong. */
+function checkNumeric(s: Required<NumericSpec>, where: string): void {
+  for (const key of Object.keys(s)) if (!(key in DEFAULT_NUMERIC)) unknownOption(where, key, DEFAULT_NUMERIC, 'a number, date or boolean column');
+  const imp = s.impute;
+  const constantOk = typeof imp === 'object' && imp !== null && Object.keys(imp).length === 1 && typeof imp.constant === 'number' && Number.isFinite(imp.constant);
+  if (imp !== 'mean' && imp !== 'median' && imp !== 'none' && !constantOk) badSpec(`${where}.impute`, imp, "'mean', 'median', 'none' or { constant: <finite number> }");
+  if (s.scale !== 'standard' && s.scale !== 'minmax' && s.scale !== 'none') badSpec(`${where}.scale`, s.scale, "'standard', 'minmax' or 'none'");
+}
+
+function checkCategorical(s: Required<CategoricalSpec>, where: string): void {
+  for (const key of Object.keys(s)) if (!(key in DEFAULT_CATEGORICAL)) unknownOption(where, key, DEFAULT_CATEGORICAL, 'a category column');
+  if (s.encode !== 'onehot' && s.encode !== 'ordinal') badSpec(`${where}.encode`, s.encode, "'onehot' or 'ordinal'");
+  if (s.unseen !== 'ignore' && s.unseen !== 'error') badSpec(`${where}.unseen`, s.unseen, "'ignore' or 'error'");
+  if (!(Number.isInteger(s.maxCategories) && s.maxCategories >= 1)) badSpec(`${where}.maxCategories`, s.maxCategories, 'a whole number >= 1');
+}
+
 function fitNumeric(col: Column & { values: ArrayLike<number> }, spec: Required<NumericSpec>): NumericStep {
   const values = col.values;
   const mask = col.missing;
@@ -223,19 +257,31 @@ export class Pipeline {
    * @param ds - training data.
    * @param columns - the input columns, in the order they will be encoded.
    * @param spec - per-type defaults and per-column overrides.
+   * @throws MlopsError `INVALID_ARGUMENT` for an unknown option or value in `spec`, or an
+   * override naming a column that is not in `columns`.
    */
   static fit(ds: Dataset, columns: readonly string[], spec: PreprocessSpec = {}): Pipeline {
     if (columns.length === 0) {
       throw new MlopsError('TRAIN_NO_FEATURES', 'The pipeline has no input columns; pass at least one feature column.');
     }
+    const unknown = Object.keys(spec.columns ?? {}).filter((name) => !columns.includes(name));
+    if (unknown.length > 0) {
+      badSpec('columns', unknown, `names of input columns (${columns.slice(0, 20).join(', ')}${columns.length > 20 ? ', ...' : ''})`);
+    }
+    const numeric = withDefaults(DEFAULT_NUMERIC, spec.numeric);
+    const categorical = withDefaults(DEFAULT_CATEGORICAL, spec.categorical);
+    checkNumeric(numeric, 'numeric');
+    checkCategorical(categorical, 'categorical');
     const steps = columns.map((name): PipelineStep => {
       const col = ds.column(name);
       const override = spec.columns?.[name];
       if (col.type === 'category') {
-        const s = { ...DEFAULT_CATEGORICAL, ...spec.categorical, ...(override as CategoricalSpec | undefined) };
+        const s = override === undefined ? categorical : withDefaults(categorical, override as CategoricalSpec);
+        if (override !== undefined) checkCategorical(s, `columns.${name}`);
         return fitCategorical(col, s);
       }
-      const s = { ...DEFAULT_NUMERIC, ...spec.numeric, ...(override as NumericSpec | undefined) };
+      const s = override === undefined ? numeric : withDefaults(numeric, override as NumericSpec);
+      if (override !== undefined) checkNumeric(s, `columns.${name}`);
       return fitNumeric(col, s);
     });
     return new Pipeline({ version: 1, steps });

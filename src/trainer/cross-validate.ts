@@ -9,7 +9,8 @@ import { Evaluator } from '../evaluator/evaluator';
 import { metricInfo, metricsFor } from '../evaluator/catalog';
 import type { Seed } from '../random';
 import type { Model } from '../models/model';
-import type { Task } from '../models/types';
+import type { ModelType, Task } from '../models/types';
+import { taskKind } from './task';
 
 /** Options of `trainer.crossValidate`. */
 export interface CrossValidateOptions {
@@ -70,9 +71,21 @@ export function defaultMetric(task: Task): string {
   return task === 'binary' ? 'rocAuc' : task === 'multiclass' ? 'logLoss' : 'rmse';
 }
 
+/**
+ * Whether larger values of `metric` are better for a `task` model; throws
+ * `INVALID_ARGUMENT` listing the task's metrics when the name is unknown. @internal
+ */
+export function checkMetric(task: Task, metric: string): 'higher' | 'lower' {
+  const info = metricInfo(task, metric);
+  if (info === undefined) {
+    throw new MlopsError('INVALID_ARGUMENT', `Unknown metric "${metric}" for a ${task} model; use one of ${metricsFor(task).map((m) => m.name).join(', ')}.`);
+  }
+  return info.better;
+}
+
 /** What `crossValidate` needs from a trainer (kept structural to avoid an import cycle). @internal */
 export interface FitsModels {
-  readonly options: { readonly target: string; readonly seed?: Seed };
+  readonly options: { readonly target: string; readonly seed?: Seed; readonly model: { readonly type: ModelType; readonly task?: string } };
   fit(ds: Dataset, options?: { signal?: AbortSignal }): Promise<Model>;
 }
 
@@ -91,31 +104,32 @@ export async function crossValidate(trainer: FitsModels, ds: Dataset, options: C
       details: { folds: k, rows: ds.numRows },
     });
   }
-  const targetType = ds.column(target).type;
-  const classification = targetType !== 'number';
+  const { type, task: taskParam } = trainer.options.model;
+  const classification = taskKind(type, taskParam, ds.column(target).type) === 'classification';
   const stratify = options.stratify ?? classification;
   const splits = ds.kFold(k, { seed: options.seed ?? trainer.options.seed, stratifyBy: stratify && classification ? target : undefined });
   const evaluator = new Evaluator({ target, bootstrap: false });
   const folds: FoldResult[] = [];
   let task: Task | undefined;
+  let metric = options.metric;
+  let better: 'higher' | 'lower' = 'higher';
   for (const { fold, train, test } of splits) {
     throwIfAborted(options.signal, 'cross-validation');
     const t0 = performance.now();
     const model = await trainer.fit(train, { signal: options.signal });
     const fitMs = performance.now() - t0;
-    task = model.task;
+    if (task === undefined) {
+      // The task is known once a model exists: check the metric before training the other folds.
+      task = model.task;
+      metric ??= defaultMetric(task);
+      better = checkMetric(task, metric);
+    }
     const report = await evaluator.evaluate(model, test, { signal: options.signal });
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(report.metrics)) metrics[name] = value ?? NaN;
     const result: FoldResult = { fold, metrics, trainRows: train.numRows, testRows: test.numRows, fitMs };
     folds.push(result);
     options.onFold?.(result);
-  }
-  const t = task!;
-  const metric = options.metric ?? defaultMetric(t);
-  const info = metricInfo(t, metric);
-  if (info === undefined) {
-    throw new MlopsError('INVALID_ARGUMENT', `Unknown metric "${metric}" for a ${t} model; use one of ${metricsFor(t).map((m) => m.name).join(', ')}.`);
   }
   const mean: Record<string, number> = {};
   const std: Record<string, number> = {};
@@ -125,5 +139,5 @@ export async function crossValidate(trainer: FitsModels, ds: Dataset, options: C
     mean[name] = mu;
     std[name] = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mu) ** 2, 0) / (values.length - 1)) : values.length === 1 ? 0 : NaN;
   }
-  return { metric, better: info.better, task: t, score: mean[metric], folds, mean, std };
+  return { metric: metric!, better, task: task!, score: mean[metric!], folds, mean, std };
 }

@@ -7,11 +7,9 @@
 import { MlopsError, throwIfAborted } from '../errors';
 import type { Dataset } from '../dataset/dataset';
 import { Evaluator } from '../evaluator/evaluator';
-import { metricInfo, metricsFor } from '../evaluator/catalog';
 import { createRng, type Seed } from '../random';
 import type { Model } from '../models/model';
-import type { Task } from '../models/types';
-import { crossValidate, defaultMetric, type FitsModels } from './cross-validate';
+import { checkMetric, crossValidate, defaultMetric, type FitsModels } from './cross-validate';
 
 /** A numeric range to sample from (random search only). */
 export interface ParamRange {
@@ -182,12 +180,4 @@ export async function search(trainer: SearchableTrainer, ds: Dataset, options: S
   const result: SearchResult = { metric: metric!, better, trials, best, bestParams: { ...best.params } };
   if (options.refit !== false) result.model = await trainer.withParams(best.params).fit(ds, { signal: options.signal });
   return result;
-}
-
-function checkMetric(task: Task, metric: string): 'higher' | 'lower' {
-  const info = metricInfo(task, metric);
-  if (info === undefined) {
-    throw new MlopsError('INVALID_ARGUMENT', `Unknown metric "${metric}" for a ${task} model; use one of ${metricsFor(task).map((m) => m.name).join(', ')}.`);
-  }
-  return info.better;
 }

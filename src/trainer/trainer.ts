@@ -16,6 +16,7 @@ import type { BackendHandle, ClassLabel, FitData, ModelType, ProgressEvent, Task
 import { VERSION } from '../version';
 import { type CrossValidateOptions, type CrossValidationResult, crossValidate } from './cross-validate';
 import { type SearchOptions, type SearchResult, search } from './search';
+import { TASK_PARAMS, taskKind } from './task';
 
 /** The model to train: a family and its parameters. */
 export type ModelSpec = { type: ModelType; task?: 'regression' | 'classification' | Task } & Record<string, unknown>;
@@ -95,8 +96,22 @@ export class Trainer {
       throw new MlopsError('TRAIN_INVALID_PARAMS', "Trainer: `model` must be an object with a `type`, e.g. { type: 'logistic' }.");
     }
     getFamily(options.model.type);
+    const task = options.model.task;
+    if (task !== undefined && !(TASK_PARAMS as readonly unknown[]).includes(task)) {
+      throw new MlopsError('TRAIN_INVALID_PARAMS', `Trainer: model.task must be one of ${TASK_PARAMS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(task)}.`, {
+        details: { param: 'task', value: String(task) },
+      });
+    }
     if (typeof options.target !== 'string' || options.target.length === 0) {
       throw new MlopsError('INVALID_ARGUMENT', 'Trainer: `target` must name the column to predict.');
+    }
+    const features = options.features;
+    if (features !== undefined) {
+      if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) {
+        throw new MlopsError('INVALID_ARGUMENT', `Trainer: \`features\` must be an array of column names, e.g. ['amount', 'country']; got ${JSON.stringify(features)}.`);
+      }
+      const twice = features.find((f, i) => features.indexOf(f) !== i);
+      if (twice !== undefined) throw new MlopsError('INVALID_ARGUMENT', `Trainer: \`features\` lists "${twice}" twice; list each column once.`, { details: { column: twice } });
     }
     this.options = { ...options };
   }
@@ -116,6 +131,11 @@ export class Trainer {
         details: { target, available: ds.columnNames.slice(0, 100) },
       });
     }
+    if (ds.numRows < 2) {
+      throw new MlopsError('TRAIN_TOO_FEW_ROWS', `Training needs at least 2 rows; the dataset has ${ds.numRows}. Check the data source or the filter/split that produced it.`, {
+        details: { rows: ds.numRows },
+      });
+    }
     const features = this.resolveFeatures(ds);
     const prepared = this.prepareTarget(ds, family.type, taskParam);
     if (!family.tasks.includes(prepared.task)) {
@@ -128,17 +148,19 @@ export class Trainer {
       );
     }
     const familyParams = family.validateParams(params, prepared.task);
-    if (ds.numRows < 2) throw new MlopsError('TRAIN_TOO_FEW_ROWS', `Training needs at least 2 rows; the dataset has ${ds.numRows}.`);
+    const perClass = this.classWeights(prepared);
 
     // Preprocessing, fitted on training data only.
     const tPre = performance.now();
     const pipeline = Pipeline.fit(ds, features, mergeSpec(family.defaultPreprocess, this.options.preprocess));
-    const train: FitData = { X: pipeline.transform(ds), y: prepared.y, sampleWeight: this.weights(ds, prepared) };
+    const train: FitData = { X: pipeline.transform(ds), y: prepared.y, sampleWeight: this.weights(ds, prepared.y, perClass) };
     let validation: FitData | undefined;
     if (options.validation !== undefined) {
       const v = options.validation;
       if (!v.has(target)) throw new MlopsError('TRAIN_TARGET_MISSING', `The validation set has no target column "${target}".`);
-      validation = { X: pipeline.transform(v), y: this.encodeTarget(v, prepared), sampleWeight: this.weights(v, prepared) };
+      if (v.numRows === 0) throw new MlopsError('DATA_EMPTY', 'The validation set has no rows; pass a non-empty one or leave `validation` out.');
+      const y = this.encodeTarget(v, prepared);
+      validation = { X: pipeline.transform(v), y, sampleWeight: this.weights(v, y, perClass) };
     }
     const preprocessMs = performance.now() - tPre;
     throwIfAborted(signal, 'training');
@@ -243,7 +265,7 @@ export class Trainer {
     for (const f of features) {
       const col = ds.column(f);
       if (f === target) throw new MlopsError('TRAIN_INVALID_PARAMS', `The target "${target}" is also listed as a feature; remove it from \`features\`.`);
-      if (col.length > 0 && col.missingCount() === col.length) {
+      if (col.missingCount() === col.length) {
         throw new MlopsError('TRAIN_NO_FEATURES', `Feature column "${f}" is missing in every row, so nothing can be learned from it. Drop it or fix the data.`, {
           details: { column: f },
         });
@@ -263,14 +285,7 @@ export class Trainer {
         { details: { target, missing } },
       );
     }
-    let task: Task;
-    if (taskParam === 'regression') task = 'regression';
-    else if (taskParam === 'binary' || taskParam === 'multiclass' || taskParam === 'classification') task = 'binary';
-    else if (type === 'linear') task = 'regression';
-    else if (type === 'logistic' || type === 'softmax') task = 'binary';
-    else task = col.type === 'number' ? 'regression' : 'binary';
-
-    if (task === 'regression') {
+    if (taskKind(type, taskParam, col.type) === 'regression') {
       if (col.type !== 'number') {
         throw new MlopsError(
           'TRAIN_TARGET_INVALID',
@@ -284,7 +299,7 @@ export class Trainer {
       if (constant) {
         throw new MlopsError('TRAIN_TARGET_CONSTANT', `The target "${target}" has the same value (${y[0]}) in every row; there is nothing to learn. Check the data or the target column.`);
       }
-      return { task, y };
+      return { task: 'regression', y };
     }
     // Classification: classes sorted (false < true, numbers ascending, texts by code unit).
     const seen = new Map<string, ClassLabel>();
@@ -302,7 +317,7 @@ export class Trainer {
         details: { target, classes },
       });
     }
-    task = classes.length === 2 && taskParam !== 'multiclass' && type !== 'softmax' ? 'binary' : 'multiclass';
+    const task: Task = classes.length === 2 && taskParam !== 'multiclass' && type !== 'softmax' ? 'binary' : 'multiclass';
     const prepared: PreparedTarget = { task, classes, y: new Float64Array(0) };
     prepared.y = this.encodeTarget(ds, prepared);
     return prepared;
@@ -332,8 +347,35 @@ export class Trainer {
     return y;
   }
 
-  private weights(ds: Dataset, prepared: PreparedTarget): Float64Array | undefined {
-    const { sampleWeight, classWeight } = this.options;
+  /**
+   * The weight of each class (classification with `classWeight`), from the training
+   * target: the validation set is weighted the same way, so its loss is the same objective.
+   */
+  private classWeights(prepared: PreparedTarget): Float64Array | undefined {
+    const { classWeight } = this.options;
+    if (classWeight === undefined) return undefined;
+    if (prepared.task === 'regression') throw new MlopsError('TRAIN_INVALID_PARAMS', 'classWeight applies to classification only.');
+    const { y, classes } = prepared;
+    const k = classes!.length;
+    const per = new Float64Array(k).fill(1);
+    if (classWeight === 'balanced') {
+      const counts = new Float64Array(k);
+      for (let i = 0; i < y.length; i++) counts[y[i]]++;
+      for (let c = 0; c < k; c++) per[c] = counts[c] > 0 ? y.length / (k * counts[c]) : 0;
+    } else {
+      for (const [label, weight] of Object.entries(classWeight)) {
+        const c = classes!.findIndex((x) => String(x) === label);
+        if (c < 0) throw new MlopsError('TRAIN_INVALID_PARAMS', `classWeight names class "${label}", which is not in the target (${classes!.join(', ')}).`);
+        if (!(weight >= 0)) throw new MlopsError('TRAIN_INVALID_PARAMS', `classWeight for "${label}" must be >= 0.`);
+        per[c] = weight;
+      }
+    }
+    return per;
+  }
+
+  /** Row weights of `ds` (encoded target `y`): the sampleWeight column times the class weights. */
+  private weights(ds: Dataset, y: Float64Array, perClass: Float64Array | undefined): Float64Array | undefined {
+    const { sampleWeight } = this.options;
     let w: Float64Array | undefined;
     if (sampleWeight !== undefined) {
       const col = ds.column(sampleWeight);
@@ -345,25 +387,9 @@ export class Trainer {
         }
       }
     }
-    if (classWeight !== undefined) {
-      if (prepared.task === 'regression') throw new MlopsError('TRAIN_INVALID_PARAMS', 'classWeight applies to classification only.');
-      const y = this.encodeTarget(ds, prepared);
-      const k = prepared.classes!.length;
-      const per = new Float64Array(k).fill(1);
-      if (classWeight === 'balanced') {
-        const counts = new Float64Array(k);
-        for (let i = 0; i < y.length; i++) counts[y[i]]++;
-        for (let c = 0; c < k; c++) per[c] = counts[c] > 0 ? y.length / (k * counts[c]) : 0;
-      } else {
-        for (const [label, weight] of Object.entries(classWeight)) {
-          const c = prepared.classes!.findIndex((x) => String(x) === label);
-          if (c < 0) throw new MlopsError('TRAIN_INVALID_PARAMS', `classWeight names class "${label}", which is not in the target (${prepared.classes!.join(', ')}).`);
-          if (!(weight >= 0)) throw new MlopsError('TRAIN_INVALID_PARAMS', `classWeight for "${label}" must be >= 0.`);
-          per[c] = weight;
-        }
-      }
+    if (perClass !== undefined) {
       w ??= new Float64Array(y.length).fill(1);
-      for (let i = 0; i < y.length; i++) w[i] *= per[y[i]];
+      for (let i = 0; i < y.length; i++) w[i] *= perClass[y[i]];
     }
     return w;
   }

@@ -79,6 +79,9 @@ describe('fromArrow', () => {
     expect(() => fromArrow(ids)).toThrow(expect.objectContaining({ code: 'DATA_INVALID_VALUE', message: expect.stringContaining("int64: 'category'") }));
     expect(fromArrow(ids, { int64: 'category' }).column('id').toArray()).toEqual(['1152921504606846977', '5']);
     expect(() => fromArrow({} as ArrowTableLike)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // Misspelt options fail instead of loading another way (mode 'Strict' used to coerce silently).
+    expect(() => fromArrow(nan, { mode: 'Strict' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('mode') }));
+    expect(() => fromArrow(ids, { int64: 'string' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('int64') }));
   });
 });
 

@@ -118,6 +118,15 @@ describe('Dataset.fromCSV: types', () => {
     expect(ds.loadIssues).toEqual([{ row: 1, line: 3, column: 'amount', value: '"abc"', reason: 'is not a number', code: 'DATA_INVALID_VALUE' }]);
   });
 
+  it('coerce mode counts every bad cell in loadIssueCount, and keeps the first 10,000 in loadIssues', async () => {
+    const ds = await Dataset.fromCSV(`amount\n${'x\n1\n'.repeat(12_000)}`, { schema: { amount: 'number' }, mode: 'coerce' });
+    expect(ds.numRows).toBe(24_000);
+    expect(ds.loadIssueCount).toBe(12_000);
+    expect(ds.loadIssues).toHaveLength(10_000);
+    expect(ds.loadIssues.at(-1)).toMatchObject({ row: 19_998 });
+    expect(Dataset.fromRows([{ a: 'x' }, { a: 1 }], { schema: { a: 'number' }, mode: 'coerce' }).loadIssueCount).toBe(1);
+  });
+
   it('fixes inferred types after inferSampleSize rows; a later misfit says how to fix it', async () => {
     const text = `code\n${Array.from({ length: 30 }, (_, i) => i).join('\n')}\nA7\n`;
     const err = await rejection(Dataset.fromCSV(text, { inferSampleSize: 10 }));
@@ -146,6 +155,18 @@ describe('Dataset.fromCSV: types', () => {
   it('float32: true stores numbers in Float32Array', async () => {
     const ds = await Dataset.fromCSV('x\n0.1\n2\n', { float32: true });
     expect((ds.column('x') as NumberColumn).values).toEqual(new Float32Array([0.1, 2]));
+  });
+
+  it('float32: true refuses a number too large for float32 instead of storing Infinity', async () => {
+    // 1e39 takes the byte fast path; 3.4e38 still fits (it rounds to the largest float32).
+    await expect(Dataset.fromCSV('x\n1e39\n3.4e38\n', { float32: true })).rejects.toMatchObject({
+      code: 'SCHEMA_VIOLATION',
+      message: expect.stringContaining('too large for a float32 column'),
+    });
+    const ds = await Dataset.fromCSV('x\n1e39\n-3.4e38\n', { float32: true, mode: 'coerce' });
+    expect(ds.column('x').toArray()).toEqual([null, Math.fround(-3.4e38)]);
+    expect(ds.loadIssues.map((i) => [i.row, i.code])).toEqual([[0, 'DATA_INVALID_VALUE']]);
+    expect(Dataset.fromRows([{ x: 1e39 }, { x: 1 }], { float32: true, mode: 'coerce' }).column('x').toArray()).toEqual([null, 1]);
   });
 
   it('gives the same fingerprint as Dataset.fromRows of the same table', async () => {

@@ -69,6 +69,13 @@ describe('Dataset.fromRows', () => {
     expect(code(() => Dataset.fromRows([1 as never]))).toBe('INVALID_ARGUMENT');
   });
 
+  it('rejects a misspelt option instead of loading in another mode', () => {
+    // 'Strict' is not 'strict': without the check the load silently coerced bad cells to missing.
+    expect(code(() => Dataset.fromRows([{ a: 1 }, { a: 'x' }], { schema: { a: 'number' }, mode: 'Strict' as never }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => Dataset.fromColumns({ a: [1, 'x'] }, { schema: { a: 'number' }, mode: 'loose' as never }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => Dataset.fromRows([{ a: 1 }], { inferSampleSize: 0 }))).toBe('INVALID_ARGUMENT');
+  });
+
   it('declared nullable: false rejects missing cells; declared categories reject others', () => {
     expect(code(() => Dataset.fromRows([{ a: 1 }, { a: null }], { schema: { a: { type: 'number', nullable: false } } }))).toBe('SCHEMA_VIOLATION');
     expect(code(() => Dataset.fromRows([{ c: 'x' }, { c: 'z' }], { schema: { c: { type: 'category', categories: ['x', 'y'] } } }))).toBe('SCHEMA_VIOLATION');
@@ -201,6 +208,13 @@ describe('splits', () => {
     const maxTrain = Math.max(...(train.column('t').toArray() as number[]));
     const minTest = Math.min(...(test.column('t').toArray() as number[]));
     expect(maxTrain).toBeLessThan(minTest);
+  });
+
+  it('time split reports a cut that leaves a part empty, on a numeric column too', () => {
+    const ds = Dataset.fromRows([{ t: 1 }, { t: 2 }, { t: 3 }]);
+    expect(() => ds.timeSplit({ column: 't', at: 1e300 })).toThrowError(expect.objectContaining({ code: 'SPLIT_INVALID', message: expect.stringContaining('1e+300') }));
+    const dates = Dataset.fromRows([{ t: new Date('2024-01-01') }, { t: new Date('2024-02-01') }]);
+    expect(() => dates.timeSplit({ column: 't', at: new Date('2023-01-01') })).toThrowError(expect.objectContaining({ message: expect.stringContaining('2023-01-01T00:00:00.000Z') }));
   });
 });
 

@@ -72,6 +72,8 @@ describe('readParquet', () => {
     const nan = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'x', data: new Float64Array([1, NaN]), type: 'DOUBLE' }] }));
     expect((await rejection(readParquet(nan))).code).toBe('DATA_NON_FINITE');
     expect((await readParquet(nan, { nonFinite: 'missing' })).column('x').toArray()).toEqual([1, null]);
+    expect((await rejection(readParquet(nan, { mode: 'Strict' as never }))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(readParquet(ids, { int64: 'bigint' as never }))).message).toContain('int64');
   });
 });
 

@@ -7,8 +7,7 @@
  * On tfjs backends no tensor outlives fit and predict.
  *
  * webgpu runs on Mesa's software adapter without a GPU (always in CI; elsewhere it is
- * skipped with a warning when the adapter is missing). A family that is still a stub
- * (no tasks) is reported with a warning; once implemented it runs here automatically.
+ * skipped with a warning when the adapter is missing).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeBackends } from '../../src/backend/index';
@@ -76,18 +75,16 @@ async function fitPredict(c: Case, backend: string): Promise<{ model: Model; out
 
 describe.each(cases)('$name gives the same predictions on cpu, wasm and webgpu', (c) => {
   const family = getFamily(c.family);
-  const implemented = family.tasks.length > 0;
-  if (!implemented) console.warn(`*** cross-backend: the ${c.family} family is not implemented yet (stub); its cases will run once it is.`);
 
   let reference: Float64Array | undefined;
 
-  it.skipIf(!implemented)('cpu (reference)', async () => {
+  it('cpu (reference)', async () => {
     const { model, out } = await fitPredict(c, 'cpu');
     expect(model.runRecord.backend).toBe(family.usesBackend ? 'cpu' : 'js');
     reference = out;
   });
 
-  it.skipIf(!implemented).each(['wasm', 'webgpu'])('%s', async (backend) => {
+  it.each(['wasm', 'webgpu'])('%s', async (backend) => {
     if (backend === 'webgpu' && (await startWebGpu()) === undefined) return;
     const tf = (await resolveBackendHandle(backend)).tf as Tf;
     const before = tf.memory().numTensors;

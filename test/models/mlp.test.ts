@@ -67,6 +67,7 @@ describe('mlp parameters', () => {
       [{ learningRate: -1 }, '`learningRate`'],
       [{ batchSize: 2.5 }, '`batchSize`'],
       [{ schedule: 'linear' }, '`schedule.type`'],
+      [{ schedule: 'toString' }, '`schedule.type`'],
       [{ schedule: { type: 'step', gamma: 2 } }, '`gamma`'],
       [{ schedule: { type: 'cosine', every: 3 } }, '`schedule.every`'],
       [{ earlyStopping: { patience: 0 } }, '`patience`'],
@@ -127,6 +128,7 @@ describe('mlp training (cpu)', () => {
     expect(bad({ tensors: s.tensors.map((t) => (t.name === 'W0' ? { ...t, shape: [4, 3] } : t)) }).code).toBe('ARTIFACT_CORRUPT');
     expect(bad({ params: { ...s.params, layers: [5, 4, 1] } }).message).toContain('numFeatures');
     expect(bad({ params: { ...s.params, output: 'softmax' } }).code).toBe('ARTIFACT_CORRUPT');
+    expect(bad({ params: { ...s.params, activations: ['toString'] } }).message).toContain('activations');
   });
 
   it('multiclass: softmax over the classes, probabilities sum to one', async () => {

@@ -86,6 +86,26 @@ describe('Pipeline', () => {
     ]);
   });
 
+  it('rejects unknown options and values in the spec instead of encoding silently wrong', () => {
+    const ds = Dataset.fromRows([{ c: 'a', x: 1 }, { c: 'b', x: null }, { c: 'c', x: 3 }]);
+    const fails = (spec: object, where: string): void => {
+      expect(() => Pipeline.fit(ds, ['c', 'x'], spec)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(where) }));
+    };
+    fails({ categorical: { encode: 'one-hot' } }, 'categorical.encode');
+    fails({ categorical: { unseen: 'raise' } }, 'categorical.unseen');
+    fails({ categorical: { maxCategories: 0 } }, 'categorical.maxCategories');
+    fails({ numeric: { impute: 'meen' } }, 'numeric.impute');
+    fails({ numeric: { impute: { constant: NaN } } }, 'numeric.impute');
+    fails({ numeric: { scale: 'minMax' } }, 'numeric.scale');
+    fails({ numeric: { scaling: 'none' } }, 'numeric.scaling');
+    fails({ columns: { c: { scale: 'none' } } }, 'columns.c.scale');
+    fails({ columns: { x: { impute: 'mode' } } }, 'columns.x.impute');
+    fails({ columns: { amount: { scale: 'none' } } }, '"amount"');
+    // An explicit undefined keeps the default (mean imputation, standard scaling).
+    const p = Pipeline.fit(ds, ['x'], { numeric: { impute: undefined, scale: undefined } });
+    expect(p.steps[0]).toMatchObject({ fill: 2, center: 2, scale: 1 });
+  });
+
   it('rejects malformed state', () => {
     expect(() => Pipeline.fromJSON({ version: 2, steps: [] })).toThrow(MlopsError);
     expect(() => Pipeline.fromJSON({ version: 1, steps: [{ kind: 'numeric', column: 'x', type: 'number', fill: 0, center: 0, scale: 0 }] })).toThrowError(

@@ -56,6 +56,25 @@ describe('Trainer.crossValidate', () => {
     await expect(trainer.crossValidate(regression(4, 2), { folds: 5 })).rejects.toMatchObject({ code: 'TRAIN_TOO_FEW_ROWS' });
     await expect(trainer.crossValidate(regression(60, 2), { folds: 3, metric: 'rocAuc' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('stratifies a classifier whose target is a 0/1 number column', async () => {
+    // 4 positives in 40 rows: unstratified folds of this seed leave one fold without a positive.
+    const ds = Dataset.fromRows(Array.from({ length: 40 }, (_, i) => ({ x: i, y: i < 4 ? 1 : 0 })));
+    const cv = await new Trainer({ model: { type: 'logistic' }, target: 'y' }).crossValidate(ds, { folds: 4 });
+    expect(cv.folds.map((f) => Number.isFinite(f.metrics.rocAuc))).toEqual([true, true, true, true]);
+    const plain = await new Trainer({ model: { type: 'logistic' }, target: 'y' }).crossValidate(ds, { folds: 4, stratify: false });
+    expect(plain.folds.some((f) => Number.isNaN(f.metrics.rocAuc))).toBe(true);
+  });
+
+  it('rejects an unknown metric after the first fold, not after all of them', async () => {
+    let fits = 0;
+    const trainer = new Trainer({ model: { type: 'logistic' }, target: 'label', onProgress: (e) => e.phase === 'start' && fits++ });
+    await expect(trainer.crossValidate(classification(100, 4), { folds: 5, metric: 'auc' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('rocAuc'),
+    });
+    expect(fits).toBe(1);
+  });
 });
 
 describe('Trainer.search', () => {

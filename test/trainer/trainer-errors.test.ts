@@ -62,6 +62,37 @@ describe('Trainer input checks', () => {
     });
   });
 
+  it('rejects fewer than two rows before looking at the target, and an empty validation set', async () => {
+    for (const rows of [0, 1]) {
+      for (const [type, target] of [['linear', 'y'], ['logistic', 'label']] as const) {
+        expect(await codeOf(new Trainer({ model: { type }, target }).fit(ds.head(rows)))).toBe('TRAIN_TOO_FEW_ROWS');
+      }
+    }
+    await expect(new Trainer({ model: { type: 'linear' }, target: 'y' }).fit(ds, { validation: ds.head(0) })).rejects.toMatchObject({ code: 'DATA_EMPTY' });
+  });
+
+  it('checks features, model type and task up front', async () => {
+    const make = (options: object) => () => new Trainer({ model: { type: 'linear' }, target: 'y', ...options } as never);
+    expect(make({ features: 'x' })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('array of column names') }));
+    expect(make({ features: ['x', 'c', 'x'] })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"x" twice') }));
+    expect(make({ model: { type: 'constructor' } })).toThrowError(expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS' }));
+    expect(make({ model: { type: 'gbdt', task: 'classifier' } })).toThrowError(expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS', message: expect.stringContaining("'classification'") }));
+  });
+
+  it("weights the validation set with the training set's class weights", async () => {
+    // Training: 1 'yes' in 4 rows ('balanced': yes 2, no 2/3); validation: 3 'yes' in 4.
+    // Validation-derived balanced weights would be yes 2/3, no 2.
+    const rows = (labels: string[]) => Dataset.fromRows(labels.map((label, i) => ({ x: i % 3, label })));
+    const train = rows(['yes', 'no', 'no', 'no', 'no', 'yes', 'no', 'no']);
+    const valid = rows(['yes', 'yes', 'no', 'yes']);
+    const model = await new Trainer({ model: { type: 'logistic' }, target: 'label', classWeight: 'balanced' }).fit(train, { validation: valid });
+    const p = (await model.predict(valid)).scores!;
+    const y = valid.column('label').toArray().map((l) => (l === model.classes![1] ? 1 : 0));
+    const w = y.map((v) => (model.classes![v] === 'yes' ? 8 / (2 * 2) : 8 / (2 * 6)));
+    const expected = y.reduce((s, v, i) => s - w[i] * Math.log(v === 1 ? p[i] : 1 - p[i]), 0) / w.reduce((a, b) => a + b, 0);
+    expect(model.runRecord.history.at(-1)!.valLoss).toBeCloseTo(expected, 9);
+  });
+
   it('honours an AbortSignal that has already fired', async () => {
     const ac = new AbortController();
     ac.abort();

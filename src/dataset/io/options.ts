@@ -50,6 +50,9 @@ export function checkLoadOptions(input: object, where: string): void {
     if (!Array.isArray(cols) || cols.length === 0 || !cols.every((c) => typeof c === 'string')) fail(where, 'columns must be a non-empty array of column names.');
     if (new Set(cols).size !== cols.length) fail(where, 'columns lists a name twice.');
   }
+  if (options.int64 !== undefined && options.int64 !== 'number' && options.int64 !== 'category') {
+    fail(where, `int64 must be 'number' or 'category'; got ${JSON.stringify(options.int64)}.`);
+  }
   if (options.signal !== undefined && !(typeof options.signal === 'object' && options.signal !== null && 'aborted' in options.signal)) {
     fail(where, 'signal must be an AbortSignal.');
   }

@@ -156,7 +156,7 @@ function schedule(v: unknown): ResolvedSchedule {
   const s = spec as Record<string, unknown>;
   const allowed: Record<string, string[]> = { constant: [], step: ['every', 'gamma'], exponential: ['gamma'], cosine: ['minLearningRate'] };
   const type = s.type as string;
-  if (!(type in allowed)) bad('schedule.type', "'constant', 'step', 'exponential' or 'cosine'", s.type);
+  if (!Object.hasOwn(allowed, type)) bad('schedule.type', "'constant', 'step', 'exponential' or 'cosine'", s.type);
   for (const k of Object.keys(s)) if (k !== 'type' && !allowed[type].includes(k)) bad(`schedule.${k}`, `one of the ${type} schedule's options (${allowed[type].join(', ') || 'none'})`, k);
   switch (type) {
     case 'step':

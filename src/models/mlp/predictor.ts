@@ -123,7 +123,7 @@ export function networkFromState(state: ModelState): MlpNetwork {
   if (layers[0] !== state.numFeatures) corrupt(`the first layer has ${layers[0]} inputs but numFeatures is ${state.numFeatures}.`);
   const activations = p.activations;
   const hidden = layers.length - 2;
-  if (!Array.isArray(activations) || activations.length !== hidden || !activations.every((a) => a in ACTIVATIONS)) {
+  if (!Array.isArray(activations) || activations.length !== hidden || !activations.every((a) => typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a))) {
     corrupt(`\`params.activations\` must list ${hidden} of 'relu', 'tanh', 'sigmoid'.`);
   }
   if (new Set(activations).size > 1) corrupt('every hidden layer must use the same activation.');
