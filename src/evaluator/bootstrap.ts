@@ -123,7 +123,13 @@ export async function runBootstrap(
 }
 
 /** Bootstrap intervals for every metric of a suite. @internal */
-export async function bootstrapIntervals(suite: Suite, n: number, settings: BootstrapSettings, signal?: AbortSignal): Promise<Record<string, Interval | null>> {
+export async function bootstrapIntervals(
+  suite: Suite,
+  n: number,
+  settings: BootstrapSettings,
+  signal?: AbortSignal,
+  onResample?: (done: number, total: number) => void,
+): Promise<Record<string, Interval | null>> {
   const values: Record<string, Float64Array> = {};
   for (const name of suite.names) values[name] = new Float64Array(settings.resamples);
   await runBootstrap(
@@ -132,6 +138,7 @@ export async function bootstrapIntervals(suite: Suite, n: number, settings: Boot
     settings,
     (r, [metrics]) => {
       for (const name of suite.names) values[name][r] = metrics[name];
+      onResample?.(r + 1, settings.resamples);
     },
     signal,
   );

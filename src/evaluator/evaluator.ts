@@ -65,6 +65,12 @@ export interface EvaluateOptions {
   name?: string;
   /** Cancels the evaluation; it rejects with `ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * Called as the evaluation advances: once when predictions are done (`phase:
+   * 'predict'`), then per bootstrap resample of the whole test set (`phase: 'bootstrap'`),
+   * for a progress bar.
+   */
+  onProgress?: (event: { phase: 'predict' | 'bootstrap'; done: number; total: number }) => void;
 }
 
 const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass'];
@@ -131,6 +137,7 @@ export class Evaluator {
     const targetColumn = data.column(target);
     if (data.numRows === 0) throw invalidInput('evaluate: the dataset has no rows.');
     const predictions = await model.predict(data);
+    options.onProgress?.({ phase: 'predict', done: 1, total: 1 });
     throwIfAborted(signal, 'evaluation');
     const d = this.evalData(model, predictions, data, targetColumn);
     const fingerprint = await data.fingerprint();
@@ -139,7 +146,7 @@ export class Evaluator {
     const suite = prepareSuite(d);
     const notes: Record<string, string> = {};
     const metrics = suite.compute(undefined, notes);
-    const intervals = this.settings === null ? {} : await bootstrapIntervals(suite, d.n, this.settings, signal);
+    const intervals = this.settings === null ? {} : await bootstrapIntervals(suite, d.n, this.settings, signal, options.onProgress && ((done, total) => options.onProgress!({ phase: 'bootstrap', done, total })));
     const slices: SliceReport[] = [];
     for (const slice of this.sliceRows(data)) {
       throwIfAborted(signal, 'evaluation');

@@ -185,6 +185,12 @@ describe('Evaluator: bootstrap intervals', () => {
   const data = fraudData(800, 9);
   const model = new ScoreModel('fraud', (r) => fraudScore(r));
 
+  it('report progress: predictions once, then every resample in order', async () => {
+    const events: string[] = [];
+    await new Evaluator({ bootstrap: { resamples: 20, seed: 1 } }).evaluate(model, data, { onProgress: (e) => events.push(`${e.phase} ${e.done}/${e.total}`) });
+    expect(events).toEqual(['predict 1/1', ...Array.from({ length: 20 }, (_, i) => `bootstrap ${i + 1}/20`)]);
+  });
+
   it('are seeded: the same seed gives the same intervals, another seed others', async () => {
     const a = await new Evaluator({ bootstrap: { resamples: 200, seed: 5 } }).evaluate(model, data);
     const b = await new Evaluator({ bootstrap: { resamples: 200, seed: 5 } }).evaluate(model, data);

@@ -12,6 +12,7 @@ import { loadArtifact, readJsonObject } from '../artifact-source';
 import { HELP_OPTION, JSON_OPTION, type Command } from '../command';
 import { loadData } from '../data';
 import { fmt, printJson, printTable } from '../output';
+import { progressBar } from '../progress';
 import { STORE_OPTION } from '../store';
 
 export const evaluateCommand: Command = {
@@ -41,7 +42,14 @@ export const evaluateCommand: Command = {
     const data = await loadData(required('evaluate', args, 'data'), ctx);
     const slices = list(args, 'slices');
     const evaluator = new Evaluator(slices === undefined ? {} : { slices });
-    const report = await evaluator.evaluate(artifact, data, { name: label });
+    const bar = progressBar(ctx.stderr, `evaluating ${label}`);
+    const onProgress = (e: { phase: string; done: number; total: number }) => bar.update(e.done, e.total, e.phase === 'predict' ? 'predicted' : 'bootstrap resamples');
+    let report;
+    try {
+      report = await evaluator.evaluate(artifact, data, { name: label, onProgress });
+    } finally {
+      bar.end();
+    }
     let comparison: Comparison | undefined;
     let rules: GateRules | undefined = str(args, 'gate') === undefined ? undefined : ((await readJsonObject('gate', str(args, 'gate')!, ctx)) as GateRules);
     const championRef = str(args, 'champion');
