@@ -52,7 +52,6 @@ export type ErrorCode =
   | 'NDJSON_PARSE'
   | 'SPLIT_INVALID'
   // preprocessing
-  | 'PIPELINE_NOT_FITTED'
   | 'PIPELINE_UNSEEN_CATEGORY'
   | 'PIPELINE_INVALID'
   // backends

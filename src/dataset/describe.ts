@@ -59,7 +59,8 @@ export function describeDataset(ds: Dataset): ColumnDescription[] {
     const d: ColumnDescription = {
       ...base,
       mean: m.mean,
-      std: m.std,
+      // Sample standard deviation (ddof 1) is undefined for a single value, as in pandas.
+      std: m.count > 1 ? m.std : NaN,
       min: m.min,
       q25: quantileSorted(s, 0.25),
       median: quantileSorted(s, 0.5),

@@ -99,7 +99,7 @@ export class Trainer {
     const task = options.model.task;
     if (task !== undefined && !(TASK_PARAMS as readonly unknown[]).includes(task)) {
       throw new MlopsError('TRAIN_INVALID_PARAMS', `Trainer: model.task must be one of ${TASK_PARAMS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(task)}.`, {
-        details: { param: 'task', value: String(task) },
+        details: { parameter: 'task', value: String(task) },
       });
     }
     if (typeof options.target !== 'string' || options.target.length === 0) {
@@ -395,11 +395,13 @@ export class Trainer {
   }
 }
 
+/** Overlays the user's preprocessing on the family's; a key set to `undefined` keeps the family's value. */
 function mergeSpec(base: PreprocessSpec, user: PreprocessSpec | undefined): PreprocessSpec {
   if (user === undefined) return base;
+  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   return {
-    numeric: { ...base.numeric, ...user.numeric },
-    categorical: { ...base.categorical, ...user.categorical },
-    columns: { ...base.columns, ...user.columns },
+    numeric: { ...base.numeric, ...defined(user.numeric) },
+    categorical: { ...base.categorical, ...defined(user.categorical) },
+    columns: { ...base.columns, ...defined(user.columns) },
   };
 }

@@ -87,9 +87,9 @@ describe('Trainer input checks', () => {
     const valid = rows(['yes', 'yes', 'no', 'yes']);
     const model = await new Trainer({ model: { type: 'logistic' }, target: 'label', classWeight: 'balanced' }).fit(train, { validation: valid });
     const p = (await model.predict(valid)).scores!;
-    const y = valid.column('label').toArray().map((l) => (l === model.classes![1] ? 1 : 0));
+    const y: number[] = valid.column('label').toArray().map((l) => (l === model.classes![1] ? 1 : 0));
     const w = y.map((v) => (model.classes![v] === 'yes' ? 8 / (2 * 2) : 8 / (2 * 6)));
-    const expected = y.reduce((s, v, i) => s - w[i] * Math.log(v === 1 ? p[i] : 1 - p[i]), 0) / w.reduce((a, b) => a + b, 0);
+    const expected = y.reduce((s: number, v, i) => s - w[i] * Math.log(v === 1 ? p[i] : 1 - p[i]), 0) / w.reduce((a, b) => a + b, 0);
     expect(model.runRecord.history.at(-1)!.valLoss).toBeCloseTo(expected, 9);
   });
 
@@ -97,5 +97,14 @@ describe('Trainer input checks', () => {
     const ac = new AbortController();
     ac.abort();
     expect(await codeOf(new Trainer({ model: { type: 'linear' }, target: 'y' }).fit(ds, { signal: ac.signal }))).toBe('ABORTED');
+  });
+});
+
+describe('Trainer preprocessing overrides', () => {
+  it('an override set to undefined keeps the family default (gbdt keeps missing values as NaN)', async () => {
+    const data = Dataset.fromRows(Array.from({ length: 40 }, (_, i) => ({ x: i % 5 === 0 ? null : i, y: i % 2 === 0 ? 'a' : 'b' })));
+    const model = await new Trainer({ model: { type: 'gbdt', numTrees: 2 }, target: 'y', preprocess: { numeric: { impute: undefined } } }).fit(data);
+    const step = model.pipeline.steps[0];
+    expect(step.kind === 'numeric' && step.fill).toBeNull();
   });
 });

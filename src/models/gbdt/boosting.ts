@@ -97,7 +97,7 @@ export async function fitGbdt(ctx: FitContext<ResolvedGbdtParams>): Promise<FitR
   let validRaw: { X: Float32Array; n: number; y: Float64Array; w: Float64Array | undefined } | undefined;
   if (ctx.validation !== undefined) {
     if (p.validationFraction > 0) {
-      throw new MlopsError('TRAIN_INVALID_PARAMS', 'gbdt: pass either a validation set to fit() or `validationFraction`, not both.', { details: { param: 'validationFraction' } });
+      throw new MlopsError('TRAIN_INVALID_PARAMS', 'gbdt: pass either a validation set to fit() or `validationFraction`, not both.', { details: { parameter: 'validationFraction' } });
     }
     const v = ctx.validation;
     validRaw = { X: v.X.data, n: v.X.rows, y: v.y, w: v.sampleWeight };
@@ -132,7 +132,7 @@ export async function fitGbdt(ctx: FitContext<ResolvedGbdtParams>): Promise<FitR
     throw new MlopsError(
       'TRAIN_INVALID_PARAMS',
       `gbdt: these settings may need ${(histBytes / 2 ** 30).toFixed(1)} GiB of histograms (up to ${slots} open nodes x ${F} features x ${p.maxBins + 1} bins); lower maxDepth, set maxLeaves, raise minSamplesLeaf or lower maxBins.`,
-      { details: { param: 'maxDepth', slots, features: F } },
+      { details: { parameter: 'maxDepth', slots, features: F } },
     );
   }
   const threads = N >= PARALLEL_MIN_ROWS ? p.threads : 1;

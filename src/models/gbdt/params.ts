@@ -104,7 +104,7 @@ const KEYS: readonly (keyof GbdtParams)[] = [
 
 function invalid(name: string, message: string, value: unknown): never {
   throw new MlopsError('TRAIN_INVALID_PARAMS', `gbdt: \`${name}\` ${message} (got ${JSON.stringify(value) ?? String(value)}).`, {
-    details: { param: name, value: typeof value === 'number' || typeof value === 'string' ? value : String(value) },
+    details: { parameter: name, value: typeof value === 'number' || typeof value === 'string' ? value : String(value) },
   });
 }
 
@@ -150,7 +150,7 @@ export function resolveGbdtParams(params: Record<string, unknown>, task: Task): 
       const near = KEYS.map((k) => ({ k, d: editDistance(key, k) })).sort((a, b) => a.d - b.d)[0];
       const hint = near.d <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean \`${near.k}\`?` : '';
       throw new MlopsError('TRAIN_INVALID_PARAMS', `gbdt: unknown parameter \`${key}\`.${hint} Known parameters: ${KEYS.join(', ')}.`, {
-        details: { param: key, suggestion: hint ? near.k : undefined },
+        details: { parameter: key, suggestion: hint ? near.k : undefined },
       });
     }
   }

@@ -163,7 +163,7 @@ export class TaskRunner {
     const runner = new TaskRunner(buffers, maxTasks);
     if (maxTasks > runner.K.INDEX_MASK) {
       throw new MlopsError('TRAIN_INVALID_PARAMS', `gbdt: a phase could hold ${maxTasks} tasks (more than ${runner.K.INDEX_MASK}); use fewer features or a smaller maxDepth / maxLeaves.`, {
-        details: { param: 'maxDepth' },
+        details: { parameter: 'maxDepth' },
       });
     }
     if (threads > 1) {

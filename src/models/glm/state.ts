@@ -56,7 +56,7 @@ export function readFloat64(state: ModelState, name: string, shape: readonly num
 /** Checks the buffers passed to `predictMatrix` and returns the output buffer. */
 export function predictionBuffers(X: Float32Array, rows: number, numFeatures: number, width: number, out: Float64Array | undefined): Float64Array {
   if (!Number.isInteger(rows) || rows < 0 || X.length < rows * numFeatures) {
-    throw new MlopsError('INVALID_ARGUMENT', `predictMatrix: X holds ${X.length} values, fewer than ${rows} rows x ${numFeatures} features.`);
+    throw new MlopsError('PREDICT_INVALID_INPUT', `predictMatrix: X holds ${X.length} values, fewer than ${rows} rows x ${numFeatures} features.`);
   }
   if (out === undefined) return new Float64Array(rows * width);
   if (out.length < rows * width) throw new MlopsError('INVALID_ARGUMENT', `predictMatrix: out holds ${out.length} values; it needs ${rows * width}.`);

@@ -128,7 +128,7 @@ const KEYS = new Set([
 ]);
 
 function bad(name: string, expected: string, got: unknown): never {
-  throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: \`${name}\` must be ${expected}, got ${JSON.stringify(got) ?? String(got)}.`, { details: { param: name, value: got as never } });
+  throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: \`${name}\` must be ${expected}, got ${JSON.stringify(got) ?? String(got)}.`, { details: { parameter: name, value: got as never } });
 }
 
 function num(p: Record<string, unknown>, name: string, def: number, ok: (v: number) => boolean, expected: string): number {
@@ -174,7 +174,7 @@ function schedule(v: unknown): ResolvedSchedule {
 export function validateMlpParams(params: Record<string, unknown>): MlpParams {
   for (const k of Object.keys(params)) {
     if (!KEYS.has(k)) {
-      throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: unknown parameter \`${k}\`. Known parameters: ${[...KEYS].join(', ')}.`, { details: { param: k } });
+      throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: unknown parameter \`${k}\`. Known parameters: ${[...KEYS].join(', ')}.`, { details: { parameter: k } });
     }
   }
   const hidden = params.hiddenLayers ?? [64];

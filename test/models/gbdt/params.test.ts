@@ -21,7 +21,7 @@ describe('gbdt parameters', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: 'TRAIN_INVALID_PARAMS', details: { param: 'max_depth', suggestion: 'maxDepth' } });
+    expect(err).toMatchObject({ code: 'TRAIN_INVALID_PARAMS', details: { parameter: 'max_depth', suggestion: 'maxDepth' } });
     expect((err as Error).message).toContain('Did you mean `maxDepth`?');
     expect(() => gbdtFamily.validateParams({ lerningRate: 0.1 }, 'binary')).toThrow(/`lerningRate`.*`learningRate`/);
   });
@@ -47,7 +47,7 @@ describe('gbdt parameters', () => {
     [{ threads: 0 }, 'threads'],
     [{ minSamplesLeaf: '3' }, 'minSamplesLeaf'],
   ])('rejects %j naming %s', (params, name) => {
-    expect(() => gbdtFamily.validateParams(params, 'binary')).toThrowError(expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS', details: expect.objectContaining({ param: name }) }));
+    expect(() => gbdtFamily.validateParams(params, 'binary')).toThrowError(expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS', details: expect.objectContaining({ parameter: name }) }));
   });
 
   it('checks parameters before any work, through the Trainer', async () => {
@@ -61,7 +61,7 @@ describe('gbdt parameters', () => {
     const { train, test } = ds.split({ testFraction: 0.3, seed: 1 });
     await expect(new Trainer({ model: { type: 'gbdt', validationFraction: 0.2, numTrees: 2 }, target: 'y' }).fit(train, { validation: test })).rejects.toMatchObject({
       code: 'TRAIN_INVALID_PARAMS',
-      details: { param: 'validationFraction' },
+      details: { parameter: 'validationFraction' },
     });
   });
 
@@ -80,6 +80,6 @@ describe('gbdt parameters', () => {
       seed: 1,
       progress: () => {},
     });
-    await expect(fit).rejects.toMatchObject({ code: 'TRAIN_INVALID_PARAMS', details: { param: 'maxDepth' } });
+    await expect(fit).rejects.toMatchObject({ code: 'TRAIN_INVALID_PARAMS', details: { parameter: 'maxDepth' } });
   });
 });
