@@ -398,7 +398,7 @@ export class Trainer {
 /** Overlays the user's preprocessing on the family's; a key set to `undefined` keeps the family's value. */
 function mergeSpec(base: PreprocessSpec, user: PreprocessSpec | undefined): PreprocessSpec {
   if (user === undefined) return base;
-  const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined = <T extends object>(o: T | undefined): T => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
   return {
     numeric: { ...base.numeric, ...defined(user.numeric) },
     categorical: { ...base.categorical, ...defined(user.categorical) },
