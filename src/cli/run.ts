@@ -72,12 +72,15 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     }
     return await command.run(args, ctx);
   } catch (err) {
-    if (isMlopsError(err)) ctx.stderr.write(`mlops-kit ${command.name}: ${err.message.replace(/\s*\n\s*/g, '; ')} [${err.code}]\n`);
-    else {
-      const e = err as NodeJS.ErrnoException;
-      ctx.stderr.write(`mlops-kit ${command.name}: ${e?.code !== undefined ? `${e.code}: ` : ''}${e?.message ?? String(err)}\n`);
-      if (ctx.env.MLOPS_DEBUG !== undefined && e?.stack !== undefined) ctx.stderr.write(`${e.stack}\n`);
+    if (isMlopsError(err)) {
+      ctx.stderr.write(`mlops-kit ${command.name}: ${err.message.replace(/\s*\n\s*/g, '; ')} [${err.code}]\n`);
+      // A refused promotion is a check that failed (exit 1), like a failed gate or drift.
+      if (err.code === 'REGISTRY_GATE_FAILED') return 1;
+      return 2;
     }
+    const e = err as NodeJS.ErrnoException;
+    ctx.stderr.write(`mlops-kit ${command.name}: ${e?.code !== undefined ? `${e.code}: ` : ''}${e?.message ?? String(err)}\n`);
+    if (ctx.env.MLOPS_DEBUG !== undefined && e?.stack !== undefined) ctx.stderr.write(`${e.stack}\n`);
     return 2;
   }
 }

@@ -23,8 +23,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An error is one line on stderr, with the code, and no stack trace. */
-function expectOneLineError(r: CliResult, code: string): void {
-  expect(r.code).toBe(2);
+function expectOneLineError(r: CliResult, code: string, exitCode = 2): void {
+  expect(r.code).toBe(exitCode);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toContain(`[${code}]`);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -48,7 +48,7 @@ describe('mlops-kit (built command, child processes)', () => {
   it('promote, with and without a gate; a failing gate is refused in one line', async () => {
     expect((await run('promote', 'fraud/1', '--store', store, '--reason', 'first release')).stdout).toBe('fraud@production: - -> 1\n');
     const refused = await run('promote', 'fraud/2', '--store', store, '--gate', 'strict.json');
-    expectOneLineError(refused, 'REGISTRY_GATE_FAILED');
+    expectOneLineError(refused, 'REGISTRY_GATE_FAILED', 1);
     expect(refused.stderr).toContain('below the minimum 0.999');
     const ok = await run('promote', 'fraud/2', '--store', store, '--gate', 'rules.json', '--by', 'alice', '--json');
     expect(ok.code).toBe(0);
