@@ -206,6 +206,10 @@ export interface ServeOptions extends NodeListenerOptions {
   signals?: readonly NodeJS.Signals[] | false;
   /** How long a shutdown waits for in-flight requests before cutting connections (default 10,000 ms). */
   shutdownTimeoutMs?: number;
+  /** How long a client may take to send the request headers (default 10,000 ms; Node's `headersTimeout`). */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (default 30,000 ms; Node's `requestTimeout`; 0 disables it). */
+  requestTimeoutMs?: number;
   /** Called once the server is closed after a signal (e.g. to flush logs or monitor state). */
   onShutdown?: (signal: NodeJS.Signals) => void | Promise<void>;
 }
@@ -244,7 +248,14 @@ export async function serve(handler: FetchHandler & { close?: () => Promise<void
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new MlopsError('INVALID_ARGUMENT', `serve: port must be an integer from 0 to 65535, got ${String(port)}.`);
   const timeout = options.shutdownTimeoutMs ?? 10_000;
   if (!(timeout >= 0)) throw new MlopsError('INVALID_ARGUMENT', `serve: shutdownTimeoutMs must be >= 0, got ${String(timeout)}.`);
-  const server = createServer(toNodeListener(handler, options));
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  if (!(headersTimeout > 0)) throw new MlopsError('INVALID_ARGUMENT', `serve: headersTimeoutMs must be > 0, got ${String(headersTimeout)}.`);
+  if (!(requestTimeout >= 0)) throw new MlopsError('INVALID_ARGUMENT', `serve: requestTimeoutMs must be >= 0, got ${String(requestTimeout)}.`);
+  // Slow clients cannot hold a connection for Node's default five minutes.
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default).
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeout / 2));
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, toNodeListener(handler, options));
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeouts
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,6 +2,7 @@
 // upload, failures, and graceful shutdown of a real process on SIGTERM.
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPredictHandler, type PredictHandler } from '../../src/serve/index';
@@ -119,6 +120,25 @@ describe('serve() and toNodeListener', () => {
       expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     } finally {
       await s.close();
+    }
+  });
+
+  it('drops a client that stalls while sending its headers (headersTimeoutMs)', async () => {
+    const slow = await serve(handler, { port: 0, host: '127.0.0.1', signals: false, headersTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(slow.port, '127.0.0.1', () => socket.write('POST /predict HTTP/1.1\r\nHost: x\r\n')); // never finishes the headers
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+        setTimeout(() => reject(new Error('the server kept the stalled connection open')), 5000).unref();
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await slow.close();
     }
   });
 
