@@ -91,3 +91,15 @@ export function metricsFor(task: Task): readonly MetricInfo[] {
 export function metricInfo(task: Task, name: string): MetricInfo | undefined {
   return metricsFor(task).find((i) => i.name === name);
 }
+
+/**
+ * The metrics a "not worse than production" gate compares by default, per task: the
+ * ranking quality of a binary classifier (ROC AUC, average precision), the accuracy and
+ * macro F1 of a multiclass one, the typical errors of a regressor (RMSE, MAE). Every
+ * other metric can still be named in `notWorseMetrics`.
+ */
+export const HEADLINE_METRICS: Readonly<Record<Task, readonly string[]>> = {
+  binary: ['rocAuc', 'averagePrecision'],
+  multiclass: ['accuracy', 'f1Macro'],
+  regression: ['rmse', 'mae'],
+};

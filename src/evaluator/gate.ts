@@ -5,7 +5,7 @@
  * @module
  */
 import { MlopsError } from '../errors';
-import { metricInfo } from './catalog';
+import { HEADLINE_METRICS, metricInfo } from './catalog';
 import type { EvaluationReport, MetricValues, SliceReport } from './report';
 
 /** Lower and upper limits per metric. */
@@ -23,7 +23,11 @@ export interface GateRules extends Limits {
    * candidate may not be worse on any of `notWorseMetrics` by more than `tolerance`.
    */
   notWorseThan?: EvaluationReport;
-  /** Metrics checked against `notWorseThan` (default: every metric both reports hold). */
+  /**
+   * Metrics checked against `notWorseThan` (default: the task's headline metrics,
+   * {@link HEADLINE_METRICS}: rocAuc and averagePrecision for binary, accuracy and f1Macro
+   * for multiclass, rmse and mae for regression).
+   */
   notWorseMetrics?: readonly string[];
   /** Allowed shortfall against `notWorseThan`, absolute: one number or one per metric (default 0). */
   tolerance?: number | Record<string, number>;
@@ -200,7 +204,7 @@ function notWorseChecks(report: EvaluationReport, rules: GateRules): GateCheck[]
     );
   }
   const shared = report.metricNames.filter((n) => n in champion.metrics);
-  const names = rules.notWorseMetrics ?? shared;
+  const names = rules.notWorseMetrics ?? HEADLINE_METRICS[report.task].filter((n) => shared.includes(n));
   for (const n of names) if (!shared.includes(n)) gateInvalid(`gate: unknown metric "${n}" in notWorseMetrics. Metrics in both reports: ${shared.join(', ')}.`, { metric: n, available: shared });
   const tol = rules.tolerance ?? 0;
   if (typeof tol === 'number') {

@@ -33,7 +33,7 @@ export {
 export { type OutcomeCosts, type ThresholdChoice, thresholdForCost, thresholdForMaxF1, thresholdForPrecision, thresholdForRecall } from './thresholds';
 export { type LabelArray, type ScoreMatrix, type WeightOptions, PROBABILITY_SUM_TOLERANCE } from './inputs';
 export { type McNemarResult, mcnemarTest } from './stats';
-export { type MetricInfo, BINARY_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS, metricsFor } from './catalog';
+export { type MetricInfo, BINARY_METRICS, HEADLINE_METRICS, MULTICLASS_METRICS, REGRESSION_METRICS, metricsFor } from './catalog';
 export { type BootstrapOptions, type Interval } from './bootstrap';
 export { type EvaluateOptions, type EvaluatorOptions, type SlicePredicate, type SliceSpec, Evaluator } from './evaluator';
 export {

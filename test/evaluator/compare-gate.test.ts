@@ -119,6 +119,14 @@ describe('gate', () => {
     expect(gate(candidate, { notWorseThan: champion, notWorseMetrics: ['rocAuc'], tolerance: gap + 1e-9 }).passed).toBe(true);
     expect(gate(candidate, { notWorseThan: champion, notWorseMetrics: ['rocAuc'], tolerance: { rocAuc: gap - 1e-9 } }).passed).toBe(false);
     expect(gate(champion, { notWorseThan: candidate }).passed).toBe(gate(champion, { notWorseThan: candidate }).checks.every((c) => c.passed));
+    // By default only the task's headline metrics are compared (binary: rocAuc, averagePrecision).
+    expect(gate(candidate, { notWorseThan: champion }).checks.map((c) => c.metric)).toEqual(['rocAuc', 'averagePrecision']);
+    // A candidate that ranks exactly as well but is less calibrated passes the default gate;
+    // naming a calibration metric makes the gate look at it.
+    const squashed = await evaluator.evaluate(new ScoreModel('fraud', (r) => 0.25 + 0.5 * fraudScore(r, 1.6)), data);
+    expect(squashed.metrics.rocAuc).toBeCloseTo(champion.metrics.rocAuc!, 12);
+    expect(gate(squashed, { notWorseThan: champion }).passed).toBe(true);
+    expect(gate(squashed, { notWorseThan: champion, notWorseMetrics: ['brier'] }).passed).toBe(false);
     const elsewhere = await evaluator.evaluate(good, fraudData(300, 5));
     expect(() => gate(candidate, { notWorseThan: elsewhere })).toThrowError(expect.objectContaining({ code: 'GATE_INVALID', message: expect.stringMatching(/other data/) }));
   });
