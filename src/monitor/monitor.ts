@@ -200,6 +200,12 @@ function readTimestamps(ts: ObserveOptions['timestamps'], batch: Dataset | reado
     const v = values[i];
     const t = typeof v === 'number' ? v : v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
     if (!Number.isFinite(t)) throw invalidInput(`observe: timestamp ${i} (${String(v)}) is not a valid time; use epoch milliseconds, a Date or an ISO string.`);
+    // Epoch seconds read as milliseconds land in January 1970 and every row would be dropped
+    // as too old for any window; a positive number below 1e11 (before March 1973 in ms) is
+    // almost surely seconds.
+    if (typeof v === 'number' && t > 0 && t < 1e11) {
+      throw invalidInput(`observe: timestamp ${i} (${t}) looks like epoch seconds; timestamps are epoch milliseconds (multiply by 1000) or Dates.`);
+    }
     out[i] = t;
   }
   return out;

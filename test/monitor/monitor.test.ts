@@ -245,6 +245,9 @@ describe('DriftMonitor: missing values and bad input', () => {
     expect(codeOf(() => m.observe(batch, { predictions: [0.1, 0.2] }))).toBe('MONITOR_INVALID_INPUT');
     expect(codeOf(() => m.observe(batch, { predictions: new Float64Array(10), labels: [1] }))).toBe('MONITOR_INVALID_INPUT');
     expect(codeOf(() => m.observe(batch, { timestamps: new Float64Array(10) }))).toBe('MONITOR_INVALID_INPUT');
+    // Epoch seconds instead of milliseconds are refused with a hint rather than silently dropped.
+    const seconds = new Float64Array(batch.numRows).fill(1_700_000_000);
+    expect(() => m.observe(batch, { timestamps: seconds })).toThrowError(expect.objectContaining({ code: 'MONITOR_INVALID_INPUT', message: expect.stringContaining('epoch seconds') }));
     expect(codeOf(() => m.observe([null as never]))).toBe('MONITOR_INVALID_INPUT');
     expect(codeOf(() => m.observe('rows' as never))).toBe('MONITOR_INVALID_INPUT');
     expect(codeOf(() => m.observe(batch, { predictions: new Float64Array(10).fill(0.5), labels: Array(10).fill('maybe') }))).toBe('MONITOR_INVALID_INPUT');
