@@ -15,7 +15,7 @@
  * @module
  */
 import { invalidInput } from './inputs';
-import { radixSort } from './sort';
+import { radixSort } from '../math/radix-sort';
 
 /** Scores of positive and negative samples, ascending, with their row indices when weighted. */
 export interface Ranking {

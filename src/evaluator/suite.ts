@@ -15,7 +15,7 @@ import { balancedAccuracyFromCounts, confusionCounts, kappaFromCounts, matthewsF
 import { brierRows, logLossRowsBinary, logLossRowsMatrix, topKHits } from './metrics/probability';
 import { explainedVarianceFrom, medianSorted, r2From, regressionRows } from './metrics/regression';
 import { aucFromRanking, buildRanking, precisionRecallAreas, type Ranking } from './ranking';
-import { radixSort } from './sort';
+import { radixSort } from '../math/radix-sort';
 
 /**
  * Predictions and truth for one evaluation, validated. Classification: `y` holds class

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/random';
-import { radixSort } from '../../src/evaluator/sort';
+import { radixSort } from '../../src/math/radix-sort';
 import { drawCounts, percentileInterval } from '../../src/evaluator/bootstrap';
 import { type EvalData, prepareSuite } from '../../src/evaluator/suite';
 import { accuracy, rocAuc, thresholdForCost, thresholdForMaxF1, thresholdForPrecision, thresholdForRecall } from '../../src/evaluator/index';
