@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { decodeBase64, encodeBase64, littleEndianBytes, readLittleEndian } from '../encoding/base64';
 import { MlopsError } from '../errors';
 import type { ClassLabel, Task } from '../models/types';
 import type { Interval } from './bootstrap';
@@ -183,27 +184,16 @@ export interface EvaluationReportJSON {
 /** Everything a report holds (the constructor's argument). */
 export type EvaluationReportData = Omit<EvaluationReportJSON, 'schemaVersion' | 'kind' | 'predictions'> & { predictions: StoredPredictions | null };
 
-const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 function encodeArray(a: Float64Array | Int32Array): string {
-  let bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  if (!LE) {
-    const out = new Uint8Array(a.byteLength);
-    const dv = new DataView(out.buffer);
-    a.forEach((v, i) => (a instanceof Float64Array ? dv.setFloat64(i * 8, v, true) : dv.setInt32(i * 4, v, true)));
-    bytes = out;
-  }
-  return Buffer.from(bytes).toString('base64');
+  return encodeBase64(littleEndianBytes(a, a instanceof Float64Array ? 'float64' : 'int32'));
 }
 
 function decodeArray(text: string, type: 'float64' | 'int32', length: number, what: string): Float64Array {
-  const buf = Buffer.from(text, 'base64');
+  const bytes = decodeBase64(text);
+  if (bytes === undefined) invalidReport(`predictions.${what} is not base64 (standard alphabet, padded).`);
   const size = type === 'float64' ? 8 : 4;
-  if (buf.length !== length * size) invalidReport(`predictions.${what} holds ${buf.length} bytes; ${length} ${type} values need ${length * size}.`);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = type === 'float64' ? dv.getFloat64(i * 8, true) : dv.getInt32(i * 4, true);
-  return out;
+  if (bytes.length !== length * size) invalidReport(`predictions.${what} holds ${bytes.length} bytes; ${length} ${type} values need ${length * size}.`);
+  return readLittleEndian(bytes, type);
 }
 
 function invalidReport(message: string): never {

@@ -358,5 +358,8 @@ describe('EvaluationReport JSON', () => {
     expect(() => EvaluationReport.fromJSON({ hello: 1 })).toThrowError(expect.objectContaining({ code: 'REPORT_INVALID' }));
     expect(() => EvaluationReport.fromJSON('{not json')).toThrowError(expect.objectContaining({ code: 'REPORT_INVALID' }));
     expect(() => EvaluationReport.fromJSON({ ...doc, predictions: { ...doc.predictions, output: 'AAAA' } })).toThrowError(expect.objectContaining({ code: 'REPORT_INVALID' }));
+    // A character outside the base64 alphabet is refused, not skipped (skipping would shift every later value).
+    const damaged = `${doc.predictions.output.slice(0, 8)}!${doc.predictions.output.slice(9)}`;
+    expect(() => EvaluationReport.fromJSON({ ...doc, predictions: { ...doc.predictions, output: damaged } })).toThrowError(expect.objectContaining({ code: 'REPORT_INVALID', message: expect.stringMatching(/not base64/) }));
   });
 });
