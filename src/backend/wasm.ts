@@ -17,7 +17,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { MlopsError } from '../errors';
-import { importOptional, type Tf, tfjsInstall } from './tfjs';
+import { importOptional } from '../optional';
+import { type Tf, tfjsInstall } from './tfjs';
 import type { StartedBackend } from './types';
 
 /** The binaries the Node build of tfjs-backend-wasm loads (threads are off in Node). */
@@ -128,13 +129,13 @@ interface WasmModule {
  * @internal
  */
 export async function prepareWasm(tf: Tf, options: LocateWasmOptions): Promise<Omit<StartedBackend, 'handle'>> {
-  const wasm = await importOptional<WasmModule>(
-    () => import('@tensorflow/tfjs-backend-wasm'),
-    '@tensorflow/tfjs-backend-wasm',
-    'The wasm backend',
-    'setWasmPaths',
-    tfjsInstall('@tensorflow/tfjs-backend-wasm'),
-  );
+  const wasm = await importOptional<WasmModule>(() => import('@tensorflow/tfjs-backend-wasm'), {
+    package: '@tensorflow/tfjs-backend-wasm',
+    feature: 'The wasm backend',
+    probe: 'setWasmPaths',
+    install: tfjsInstall('@tensorflow/tfjs-backend-wasm'),
+    failedCode: 'BACKEND_UNAVAILABLE',
+  });
   const located = locateWasmFiles(options);
   if (located.version !== undefined && located.version !== wasm.version_wasm) {
     throw new MlopsError(

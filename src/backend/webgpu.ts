@@ -23,7 +23,8 @@
  */
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import { MlopsError } from '../errors';
-import { importOptional, type Tf, tfjsInstall } from './tfjs';
+import { importOptional } from '../optional';
+import { type Tf, tfjsInstall } from './tfjs';
 import type { GpuAdapterReport, StartedBackend, WebGpuOptions } from './types';
 
 /** The slice of the WebGPU API used here (structural, so no DOM typings are needed). */
@@ -91,7 +92,7 @@ function navigatorGpu(): GpuLike | undefined {
 }
 
 async function loadDawn(): Promise<DawnModule> {
-  return importOptional<DawnModule>(() => import('webgpu'), 'webgpu', 'The webgpu backend in Node (Dawn)', 'create', ['webgpu']);
+  return importOptional<DawnModule>(() => import('webgpu'), { package: 'webgpu', feature: 'The webgpu backend in Node (Dawn)', probe: 'create', failedCode: 'BACKEND_UNAVAILABLE' });
 }
 
 /** Lets EGL run without a display (Mesa's OpenGL ES adapter on a headless machine). */
@@ -213,13 +214,13 @@ export async function prepareWebGpu(tf: Tf, options: WebGpuOptions, requireHardw
     }
     running.release(); // prepared earlier but never started: start afresh
   }
-  const wg = await importOptional<WebGpuModule>(
-    () => import('@tensorflow/tfjs-backend-webgpu'),
-    '@tensorflow/tfjs-backend-webgpu',
-    'The webgpu backend',
-    'WebGPUBackend',
-    tfjsInstall('@tensorflow/tfjs-backend-webgpu'),
-  );
+  const wg = await importOptional<WebGpuModule>(() => import('@tensorflow/tfjs-backend-webgpu'), {
+    package: '@tensorflow/tfjs-backend-webgpu',
+    feature: 'The webgpu backend',
+    probe: 'WebGPUBackend',
+    install: tfjsInstall('@tensorflow/tfjs-backend-webgpu'),
+    failedCode: 'BACKEND_UNAVAILABLE',
+  });
   const found = await findAdapter(options, requireHardware ? 'hardware' : (options.adapter ?? 'auto'));
   const limits = found.adapter.limits;
   // The limits tfjs asks for when it creates its own device (tfjs-backend-webgpu base.ts).

@@ -23,7 +23,7 @@ import { ColumnBuilder, IssueLog, type ParseOptions } from './builder';
 import { NumberColumn, type Column, type ColumnType } from './column';
 import { Dataset } from './dataset';
 import { fileSourceError } from './io/byte-source';
-import { loadOptional } from './io/optional';
+import { importOptional } from '../optional';
 import { checkLoadOptions } from './io/options';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -226,7 +226,7 @@ export function fromArrow(table: ArrowTableLike, options: FromArrowOptions = {})
 }
 
 function loadArrow(): Promise<typeof import('apache-arrow')> {
-  return loadOptional(() => import('apache-arrow'), 'apache-arrow', 'mlops-kit/dataset/arrow');
+  return importOptional(() => import('apache-arrow'), { package: 'apache-arrow', feature: 'mlops-kit/dataset/arrow', probe: 'tableFromIPC' });
 }
 
 function validityBitmap(column: Column): { bitmap: Uint8Array | undefined; nullCount: number } {

@@ -22,7 +22,7 @@ import { ColumnBuilder, IssueLog, type ParseOptions } from './builder';
 import type { Column, ColumnType } from './column';
 import { Dataset } from './dataset';
 import { fileSourceError } from './io/byte-source';
-import { loadOptional } from './io/optional';
+import { importOptional } from '../optional';
 import { checkLoadOptions } from './io/options';
 import { fileURLToPath } from 'node:url';
 
@@ -120,7 +120,7 @@ async function openParquet(source: ParquetSource, hp: typeof import('hyparquet')
  */
 export async function readParquet(source: ParquetSource, options: ReadParquetOptions = {}): Promise<Dataset> {
   checkLoadOptions(options, 'readParquet');
-  const hp = await loadOptional(() => import('hyparquet'), 'hyparquet', 'mlops-kit/dataset/parquet');
+  const hp = await importOptional<typeof import('hyparquet')>(() => import('hyparquet'), { package: 'hyparquet', feature: 'mlops-kit/dataset/parquet', probe: 'parquetMetadataAsync' });
   throwIfAborted(options.signal, 'Parquet load');
   const { file, label } = await openParquet(source, hp);
   let metadata;
@@ -210,7 +210,7 @@ export async function readParquet(source: ParquetSource, options: ReadParquetOpt
  * ```
  */
 export async function writeParquet(ds: Dataset, options: WriteParquetOptions = {}): Promise<Uint8Array> {
-  const hw = await loadOptional(() => import('hyparquet-writer'), 'hyparquet-writer', 'writeParquet (mlops-kit/dataset/parquet)');
+  const hw = await importOptional<typeof import('hyparquet-writer')>(() => import('hyparquet-writer'), { package: 'hyparquet-writer', feature: 'writeParquet (mlops-kit/dataset/parquet)', probe: 'parquetWriteBuffer' });
   const schema: WriterSchemaElement[] = [{ name: 'root', num_children: ds.numColumns }];
   const columnData = ds.columns.map((column) => {
     const name = column.name;

@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { importOptional } from '../optional';
 import { MlopsError } from '../errors';
 import { Dataset } from '../dataset/dataset';
 import type { DatasetProfile } from '../dataset/profile';
@@ -90,13 +91,7 @@ function importError(message: string, cause?: unknown): MlopsError {
 
 async function loadOrt(given: OrtModule | undefined): Promise<OrtModule> {
   if (given !== undefined) return given;
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import('onnxruntime-node')) as unknown as Record<string, unknown>;
-  } catch (cause) {
-    throw new MlopsError('DEPENDENCY_MISSING', 'ONNX models run through onnxruntime-node, which is not installed: npm install onnxruntime-node', { cause });
-  }
-  return (mod.InferenceSession !== undefined ? mod : mod.default) as OrtModule;
+  return importOptional<OrtModule>(() => import('onnxruntime-node'), { package: 'onnxruntime-node', feature: 'ONNX models', probe: 'InferenceSession' });
 }
 
 async function createSession(ort: OrtModule, bytes: Uint8Array, sessionOptions: Record<string, unknown> | undefined): Promise<OrtSession> {

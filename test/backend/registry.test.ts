@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { currentBackend, disposeBackends, listBackends, registerBackend, useBackend } from '../../src/backend/index';
 import { resolveBackendHandle } from '../../src/backend/handle';
 import { JsDesignMatrix } from '../../src/backend/js-matrix';
-import { importOptional, type Tf } from '../../src/backend/tfjs';
+import type { Tf } from '../../src/backend/tfjs';
 import { Dataset } from '../../src/dataset/dataset';
 import { MlopsError } from '../../src/errors';
 import type { Matrix } from '../../src/preprocess/pipeline';
@@ -190,14 +190,5 @@ describe('registerBackend', () => {
     expect(e.code).toBe('BACKEND_UNAVAILABLE');
     expect(e.message).toContain('switched to "tfjs-cpu"');
     m.dispose();
-  });
-});
-
-describe('optional packages', () => {
-  it('a missing package is DEPENDENCY_MISSING naming what to install', async () => {
-    const e = await rejection(importOptional(() => import('@tensorflow/tfjs-backend-nonexistent' as string), '@tensorflow/tfjs-backend-nonexistent', 'The demo backend', 'x', ['@tensorflow/tfjs-backend-nonexistent@4.22.0']));
-    expect(e.code).toBe('DEPENDENCY_MISSING');
-    expect(e.message).toContain('npm install @tensorflow/tfjs-backend-nonexistent@4.22.0');
-    expect(e.details).toMatchObject({ package: '@tensorflow/tfjs-backend-nonexistent' });
   });
 });

@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/dataset/dataset';
 import { MlopsError } from '../../src/errors';
-import { loadOptional } from '../../src/dataset/io/optional';
 import { chunked, rejection, utf8 } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlops-bad-'));
@@ -209,11 +208,6 @@ describe('sources and options', () => {
     }
   });
 
-  it('a missing optional package is DEPENDENCY_MISSING naming what to install', async () => {
-    const err = await rejection(loadOptional(() => import('mlops-kit-no-such-package' as string), 'mlops-kit-no-such-package', 'this feature'));
-    expect(err.code).toBe('DEPENDENCY_MISSING');
-    expect(err.message).toContain('npm install mlops-kit-no-such-package');
-  });
 });
 
 describe('arbitrary bytes', () => {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importOptional } from '../../optional';
 import { MlopsError } from '../../errors';
 
 /** A query result. */
@@ -35,13 +36,11 @@ export interface PgPool {
 
 /** Creates a `pg.Pool`, loading `pg` on first use; `DEPENDENCY_MISSING` when it is not installed. */
 export async function createPool(connectionString: string, max: number): Promise<PgPool> {
-  let mod: { default?: { Pool: new (config: object) => PgPool & { on(e: 'error', l: (err: Error) => void): unknown } } };
-  try {
-    mod = (await import('pg')) as typeof mod;
-  } catch (err) {
-    throw new MlopsError('DEPENDENCY_MISSING', 'The postgres store needs the pg package: npm install pg', { cause: err });
-  }
-  const Pool = mod.default?.Pool ?? (mod as unknown as { Pool: NonNullable<typeof mod.default>['Pool'] }).Pool;
+  const { Pool } = await importOptional<{ Pool: new (config: object) => PgPool & { on(e: 'error', l: (err: Error) => void): unknown } }>(() => import('pg'), {
+    package: 'pg',
+    feature: 'The postgres store',
+    probe: 'Pool',
+  });
   const pool = new Pool({ connectionString, max });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

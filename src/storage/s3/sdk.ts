@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { importOptional } from '../../optional';
 import { MlopsError } from '../../errors';
 
 /** Anything with the `send` of an `S3Client` (an injected client is used as is). */
@@ -35,12 +36,8 @@ export interface S3Sdk {
 }
 
 /** Loads the SDK, or throws `DEPENDENCY_MISSING` saying how to install it. */
-export async function loadS3Sdk(): Promise<S3Sdk> {
-  try {
-    return (await import('@aws-sdk/client-s3')) as unknown as S3Sdk;
-  } catch (err) {
-    throw new MlopsError('DEPENDENCY_MISSING', 'The s3 blob store needs the @aws-sdk/client-s3 package: npm install @aws-sdk/client-s3', { cause: err });
-  }
+export function loadS3Sdk(): Promise<S3Sdk> {
+  return importOptional<S3Sdk>(() => import('@aws-sdk/client-s3'), { package: '@aws-sdk/client-s3', feature: 'The s3 blob store', probe: 'S3Client' });
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { MlopsError } from '../../errors';
+import { importOptional } from '../../optional';
 
 /** A prepared statement (better-sqlite3 `Statement`). */
 export interface SqliteStatement {
@@ -27,11 +27,6 @@ export interface SqliteDatabase {
 export type SqliteConstructor = new (path: string, options?: { timeout?: number }) => SqliteDatabase;
 
 /** Loads better-sqlite3, or throws `DEPENDENCY_MISSING` saying how to install it. */
-export async function loadBetterSqlite3(): Promise<SqliteConstructor> {
-  try {
-    const mod = (await import('better-sqlite3')) as unknown as { default?: SqliteConstructor } & SqliteConstructor;
-    return mod.default ?? mod;
-  } catch (err) {
-    throw new MlopsError('DEPENDENCY_MISSING', 'The sqlite store needs the better-sqlite3 package (version 12): npm install better-sqlite3', { cause: err });
-  }
+export function loadBetterSqlite3(): Promise<SqliteConstructor> {
+  return importOptional<SqliteConstructor>(() => import('better-sqlite3'), { package: 'better-sqlite3', feature: 'The sqlite store', install: ['better-sqlite3@12'] });
 }
