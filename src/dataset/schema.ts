@@ -63,6 +63,10 @@ export class Schema {
       if (typeof f.name !== 'string') {
         throw new MlopsError('INVALID_ARGUMENT', `Field ${i} has no string name.`);
       }
+      if (f.name === '__proto__') {
+        // As a key of a row object it would set the object's prototype instead of a value.
+        throw new MlopsError('INVALID_ARGUMENT', 'A column cannot be named "__proto__"; rename it (e.g. with ds.rename or in the source).');
+      }
       if (index.has(f.name)) {
         throw new MlopsError('DATA_DUPLICATE_COLUMN', `Column name "${f.name}" appears twice; column names must be unique. Rename one of them.`, {
           details: { column: f.name },

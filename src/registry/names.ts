@@ -35,9 +35,19 @@ function checkName(kind: 'model name' | 'alias', value: unknown, max: number): s
   return value;
 }
 
+/** Names Windows reserves for devices: a folder so named breaks the fs store there. */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/;
+
 /** Returns `name` when it is a valid model name; throws `REGISTRY_INVALID_NAME` otherwise. */
 export function validateModelName(name: unknown): string {
-  return checkName('model name', name, MAX_NAME_LENGTH);
+  const value = checkName('model name', name, MAX_NAME_LENGTH);
+  if (WINDOWS_DEVICES.test(value)) {
+    throw invalid(`The model name "${value}" is a device name on Windows (con, prn, aux, nul, com1-9, lpt1-9), where the fs store could not hold it. Choose another name.`, {
+      kind: 'model name',
+      value,
+    });
+  }
+  return value;
 }
 
 /**

@@ -64,6 +64,11 @@ describe('Dataset.fromRows', () => {
     expect(ok.column('a').toArray()).toEqual([1, null]);
   });
 
+  it('refuses a column named __proto__ (it would set the prototype of a row object)', () => {
+    expect(code(() => Dataset.fromRows(JSON.parse('[{"__proto__": 1, "a": 2}]')))).toBe('INVALID_ARGUMENT');
+    expect(code(() => Dataset.fromColumns(JSON.parse('{"__proto__": [1], "a": [2]}')))).toBe('INVALID_ARGUMENT');
+  });
+
   it('reports a declared column the data lacks, and non-object rows', () => {
     expect(code(() => Dataset.fromRows([{ a: 1 }], { schema: { b: 'number' } }))).toBe('SCHEMA_MISMATCH');
     expect(code(() => Dataset.fromRows([1 as never]))).toBe('INVALID_ARGUMENT');

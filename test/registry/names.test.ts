@@ -30,6 +30,11 @@ describe('names', () => {
     );
   });
 
+  it('refuses Windows device names, which the fs store could not create there', () => {
+    for (const bad of ['con', 'nul', 'com1', 'lpt9', 'aux.model', 'prn']) expect(accepts(() => validateModelName(bad))).toBe(false);
+    for (const ok of ['console', 'null-model', 'com', 'auxiliary']) expect(validateModelName(ok)).toBe(ok);
+  });
+
   it('round-trips references through format and parse', () => {
     const name = fc.string({ unit: nameChar, minLength: 1, maxLength: 40 }).filter((s) => accepts(() => validateModelName(s)));
     const alias = fc.string({ unit: nameChar, minLength: 1, maxLength: 30 }).filter((s) => accepts(() => validateAlias(s, true)));
