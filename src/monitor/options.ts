@@ -27,7 +27,14 @@ export interface ArtifactLike {
   };
 }
 
-/** A count window (rows) or a time window (milliseconds, or a duration such as `'15m'`). */
+/**
+ * A count window (rows) or a time window (milliseconds, or a duration such as `'15m'`).
+ *
+ * A sliding window keeps one pane per slide (`size / slide` panes, at most 1,000), and
+ * every pane holds its own sketch per feature: up to about 25 KB per numeric feature once
+ * a pane has seen a few thousand rows. Budget `panes x features x 25 KB` of memory (a
+ * tumbling window is one pane; 24 hourly slides of a day over 40 features stay under 25 MB).
+ */
 export type WindowOptions =
   | {
       /** Windows of `size` rows. */
@@ -280,8 +287,10 @@ export function resolveWindow(w: WindowOptions | undefined): ResolvedWindow {
     slide = spec.slide === undefined ? size : parseDuration(spec.slide, 'window.slide');
   }
   const panes = size / slide;
-  if (!Number.isInteger(panes) || panes > 10_000) {
-    throw invalid(`DriftMonitor: window.size (${size}) must be a whole multiple of window.slide (${slide}), at most 10000 slides.`);
+  if (!Number.isInteger(panes) || panes > 1000) {
+    throw invalid(
+      `DriftMonitor: window.size (${size}) must be a whole multiple of window.slide (${slide}), at most 1000 slides (each slide keeps its own sketches: memory grows with their number).`,
+    );
   }
   return { type: spec.type, size, slide, panes };
 }

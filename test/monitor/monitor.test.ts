@@ -304,6 +304,9 @@ describe('DriftMonitor: windows', () => {
     expect(m.check().status).toBe('no-data');
     expect(m.serialize().panes.length).toBe(0);
     expect(codeOf(() => new DriftMonitor({ reference, window: { type: 'time', size: '1h', slide: '7m' } }))).toBe('INVALID_ARGUMENT');
+    // Every slide keeps its own sketches: more than 1,000 panes is refused.
+    expect(codeOf(() => new DriftMonitor({ reference, window: { type: 'count', size: 2_000_000, slide: 1000 } }))).toBe('INVALID_ARGUMENT');
+    expect(new DriftMonitor({ reference, window: { type: 'count', size: 1_000_000, slide: 1000 } }).window.panes).toBe(1000);
     expect(codeOf(() => new DriftMonitor({ reference, window: { type: 'time', size: 'soon' } }))).toBe('INVALID_ARGUMENT');
   });
 
