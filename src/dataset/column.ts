@@ -83,16 +83,59 @@ export interface ColumnBase {
   toArray(): CellValue[];
 }
 
-/** A numeric column. Missing cells hold `NaN` and are set in `missing`. */
-export class NumberColumn implements ColumnBase {
-  readonly type = 'number' as const;
+/**
+ * What the number, boolean and date columns share: a typed array of values and a
+ * missing mask. Subclasses say how a stored value reads as a cell.
+ */
+abstract class MaskedColumn<V extends NumericArray | Uint8Array, T extends number | boolean | Date, Self extends Column> implements ColumnBase {
   constructor(
     readonly name: string,
-    /** Values; `NaN` where missing. */
-    readonly values: NumericArray,
+    /** The stored values (`NaN` or 0 where missing). */
+    readonly values: V,
     /** 1 where the cell is missing; `null` when none is. */
     readonly missing: Uint8Array | null = null,
   ) {}
+
+  /** A column of the same type. */
+  protected abstract make(name: string, values: V, missing: Uint8Array | null): Self;
+  /** A stored value as a cell. */
+  protected abstract cell(value: number): T;
+
+  get length(): number {
+    return this.values.length;
+  }
+  isMissing(i: number): boolean {
+    return this.missing !== null && this.missing[i] === 1;
+  }
+  missingCount(): number {
+    return countMask(this.missing);
+  }
+  get(i: number): T | null {
+    checkIndex(i, this.length, this.name);
+    return this.isMissing(i) ? null : this.cell(this.values[i]);
+  }
+  slice(start: number, end: number): Self {
+    return this.make(this.name, this.values.subarray(start, end) as V, sliceMask(this.missing, start, end));
+  }
+  take(indices: IndexArray): Self {
+    const v = this.values;
+    const out = new (v.constructor as new (n: number) => V)(indices.length);
+    for (let k = 0; k < indices.length; k++) out[k] = v[indices[k]];
+    return this.make(this.name, out, takeMask(this.missing, indices));
+  }
+  withName(name: string): Self {
+    return this.make(name, this.values, this.missing);
+  }
+  toArray(): (T | null)[] {
+    const out = new Array<T | null>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.isMissing(i) ? null : this.cell(this.values[i]);
+    return out;
+  }
+}
+
+/** A numeric column. Missing cells hold `NaN` and are set in `missing`. */
+export class NumberColumn extends MaskedColumn<NumericArray, number, NumberColumn> {
+  readonly type = 'number' as const;
 
   /** Builds a column from values, deriving the missing mask from `NaN`s. */
   static fromValues(name: string, values: NumericArray): NumberColumn {
@@ -106,35 +149,11 @@ export class NumberColumn implements ColumnBase {
     return new NumberColumn(name, values, mask);
   }
 
-  get length(): number {
-    return this.values.length;
+  protected make(name: string, values: NumericArray, missing: Uint8Array | null): NumberColumn {
+    return new NumberColumn(name, values, missing);
   }
-  isMissing(i: number): boolean {
-    return this.missing !== null && this.missing[i] === 1;
-  }
-  missingCount(): number {
-    return countMask(this.missing);
-  }
-  get(i: number): number | null {
-    checkIndex(i, this.length, this.name);
-    return this.isMissing(i) ? null : this.values[i];
-  }
-  slice(start: number, end: number): NumberColumn {
-    return new NumberColumn(this.name, this.values.subarray(start, end), sliceMask(this.missing, start, end));
-  }
-  take(indices: IndexArray): NumberColumn {
-    const out = new (this.values.constructor as Float64ArrayConstructor)(indices.length);
-    const v = this.values;
-    for (let k = 0; k < indices.length; k++) out[k] = v[indices[k]];
-    return new NumberColumn(this.name, out, takeMask(this.missing, indices));
-  }
-  withName(name: string): NumberColumn {
-    return new NumberColumn(name, this.values, this.missing);
-  }
-  toArray(): (number | null)[] {
-    const out = new Array<number | null>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.isMissing(i) ? null : this.values[i];
-    return out;
+  protected cell(value: number): number {
+    return value;
   }
 }
 
@@ -247,87 +266,25 @@ export class CategoryColumn implements ColumnBase {
   }
 }
 
-/** A boolean column stored as 0/1 bytes. */
-export class BooleanColumn implements ColumnBase {
+/** A boolean column stored as 0/1 bytes (0 where missing). */
+export class BooleanColumn extends MaskedColumn<Uint8Array, boolean, BooleanColumn> {
   readonly type = 'boolean' as const;
-  constructor(
-    readonly name: string,
-    /** 0 or 1 per row (0 where missing). */
-    readonly values: Uint8Array,
-    /** 1 where the cell is missing; `null` when none is. */
-    readonly missing: Uint8Array | null = null,
-  ) {}
-
-  get length(): number {
-    return this.values.length;
+  protected make(name: string, values: Uint8Array, missing: Uint8Array | null): BooleanColumn {
+    return new BooleanColumn(name, values, missing);
   }
-  isMissing(i: number): boolean {
-    return this.missing !== null && this.missing[i] === 1;
-  }
-  missingCount(): number {
-    return countMask(this.missing);
-  }
-  get(i: number): boolean | null {
-    checkIndex(i, this.length, this.name);
-    return this.isMissing(i) ? null : this.values[i] === 1;
-  }
-  slice(start: number, end: number): BooleanColumn {
-    return new BooleanColumn(this.name, this.values.subarray(start, end), sliceMask(this.missing, start, end));
-  }
-  take(indices: IndexArray): BooleanColumn {
-    const out = new Uint8Array(indices.length);
-    for (let k = 0; k < indices.length; k++) out[k] = this.values[indices[k]];
-    return new BooleanColumn(this.name, out, takeMask(this.missing, indices));
-  }
-  withName(name: string): BooleanColumn {
-    return new BooleanColumn(name, this.values, this.missing);
-  }
-  toArray(): (boolean | null)[] {
-    const out = new Array<boolean | null>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.isMissing(i) ? null : this.values[i] === 1;
-    return out;
+  protected cell(value: number): boolean {
+    return value === 1;
   }
 }
 
-/** A timestamp column: epoch milliseconds (UTC) in a `Float64Array`. */
-export class DateColumn implements ColumnBase {
+/** A timestamp column: epoch milliseconds (UTC) in a `Float64Array`, `NaN` where missing. */
+export class DateColumn extends MaskedColumn<Float64Array, Date, DateColumn> {
   readonly type = 'date' as const;
-  constructor(
-    readonly name: string,
-    /** Epoch milliseconds; `NaN` where missing. */
-    readonly values: Float64Array,
-    /** 1 where the cell is missing; `null` when none is. */
-    readonly missing: Uint8Array | null = null,
-  ) {}
-
-  get length(): number {
-    return this.values.length;
+  protected make(name: string, values: Float64Array, missing: Uint8Array | null): DateColumn {
+    return new DateColumn(name, values, missing);
   }
-  isMissing(i: number): boolean {
-    return this.missing !== null && this.missing[i] === 1;
-  }
-  missingCount(): number {
-    return countMask(this.missing);
-  }
-  get(i: number): Date | null {
-    checkIndex(i, this.length, this.name);
-    return this.isMissing(i) ? null : new Date(this.values[i]);
-  }
-  slice(start: number, end: number): DateColumn {
-    return new DateColumn(this.name, this.values.subarray(start, end), sliceMask(this.missing, start, end));
-  }
-  take(indices: IndexArray): DateColumn {
-    const out = new Float64Array(indices.length);
-    for (let k = 0; k < indices.length; k++) out[k] = this.values[indices[k]];
-    return new DateColumn(this.name, out, takeMask(this.missing, indices));
-  }
-  withName(name: string): DateColumn {
-    return new DateColumn(name, this.values, this.missing);
-  }
-  toArray(): (Date | null)[] {
-    const out = new Array<Date | null>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.isMissing(i) ? null : new Date(this.values[i]);
-    return out;
+  protected cell(value: number): Date {
+    return new Date(value);
   }
 }
 

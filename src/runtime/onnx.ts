@@ -30,8 +30,7 @@
 import { importOptional } from '../optional';
 import { MlopsError } from '../errors';
 import { Dataset } from '../dataset/dataset';
-import type { DatasetProfile } from '../dataset/profile';
-import { ModelArtifact } from '../artifact/model-artifact';
+import { type CreateArtifactOptions, ModelArtifact } from '../artifact/model-artifact';
 import { type ArtifactManifest, checkMetadata, checkName, checkTags, createdAtISO, toPlainJSON, type TrainingDataInfo } from '../artifact/manifest';
 import type { ArtifactRuntime, ModelDescription, RuntimeLoadContext, RuntimeSession } from '../artifact/runtime';
 import { type ArtifactSignature, type InputColumns, parseSignature, type SignatureInput } from '../artifact/signature';
@@ -290,8 +289,12 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): ArtifactRuntime {
   };
 }
 
-/** Options of {@link importONNX}. */
-export interface ImportONNXOptions extends OnnxRuntimeOptions {
+/**
+ * Options of {@link importONNX}: the model's task, classes and signature, plus the
+ * manifest options of `ModelArtifact.create` (`trainingData` is profiled over the
+ * signature columns).
+ */
+export interface ImportONNXOptions extends OnnxRuntimeOptions, Omit<CreateArtifactOptions, 'name'> {
   /** What the model predicts. */
   task: Task;
   /** Class labels in the order of the model's probability columns (classification). */
@@ -310,20 +313,6 @@ export interface ImportONNXOptions extends OnnxRuntimeOptions {
   target?: string;
   /** Artifact name (default `<target>-onnx`, or `onnx-model`). */
   name?: string;
-  /** Creation time (default now). */
-  createdAt?: Date | string;
-  /** Reference data: fingerprinted and profiled (the drift baseline) over the signature columns. */
-  trainingData?: Dataset;
-  /** A ready-made profile to store instead of computing one. */
-  profile?: DatasetProfile;
-  /** Headline metrics. */
-  metrics?: Record<string, number>;
-  /** An evaluation report (JSON). */
-  evaluation?: unknown;
-  /** Labels. */
-  tags?: Record<string, string>;
-  /** Any JSON. */
-  metadata?: Record<string, unknown>;
 }
 
 /**
