@@ -330,6 +330,29 @@ export class ColumnBuilder {
     return true;
   }
 
+  /**
+   * Direct writing, for a loader that parses many numbers itself: returns the current
+   * block of a `number` column with room for at least one cell. Cells from
+   * {@link blockPos} to the block's end are free; write finite numbers that a float32
+   * column can hold (or `NaN` for a missing cell) there, then {@link commit} them.
+   * Writes past what is committed are ignored.
+   */
+  openBlock(): Float64Array | Float32Array {
+    if (this.pos === this.num.length) this.grow();
+    return this.num;
+  }
+
+  /** Index in the current block of the next cell (see {@link openBlock}). */
+  get blockPos(): number {
+    return this.pos;
+  }
+
+  /** Keeps `count` cells written after {@link openBlock}; `missing`: some of them are `NaN`. */
+  commit(count: number, missing: boolean): void {
+    this.pos += count;
+    if (missing) this.anyMissing = true;
+  }
+
   /** Appends a cell. `row` is the dataset row index used in reports. */
   push(raw: unknown, row: number, line?: number): void {
     if (this.pos === (this.field.type === 'category' ? this.codes.length : this.num.length)) this.grow();

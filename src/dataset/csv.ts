@@ -11,8 +11,9 @@ import { MlopsError, throwIfAborted } from '../errors';
 import { ColumnBuilder, DEFAULT_MISSING_VALUES, IssueLog, parseNumberText, type ParseOptions, TypeInferrer } from './builder';
 import { Dataset, resolveDeclared } from './dataset';
 import { describeSource, openByteSource, sourceByteLength, type ByteSource } from './io/byte-source';
-import { CsvTokenizer, FIELD_ESCAPED } from './io/csv-tokenizer';
+import { CsvTokenizer, FIELD_ESCAPED, FIELD_QUOTED } from './io/csv-tokenizer';
 import { parseNumberBytes } from './io/number-bytes';
+import { NumericRows } from './io/numeric-rows';
 import { ByteSample } from './io/byte-sample';
 import { decodeUtf8, utf8Chunks } from './io/utf8';
 import type { Field, SchemaInput } from './schema';
@@ -89,7 +90,8 @@ class CsvLoader {
   /** Field index in the file of each loaded column. */
   private selected = new Int32Array(0);
   private width = 0;
-  private rows = 0;
+  /** Data rows loaded so far (the bulk reader adds the rows it reads). */
+  rows = 0;
   private declared = new Map<string, Field>();
   // Sampling phase.
   private sample: ByteSample | null = new ByteSample();
@@ -119,6 +121,8 @@ class CsvLoader {
       (count, line) => this.onRow(count, line),
       label,
     );
+    // Numbers parsed while tokenizing are only usable when no missing token looks like one.
+    this.tokenizer.parseNumbers = !this.numericMissing;
   }
 
   private setColumns(names: string[]): void {
@@ -188,7 +192,7 @@ class CsvLoader {
   /** Keeps a row of the inference sample as bytes and feeds the type inferrers. */
   private sampleRow(count: number, line: number): void {
     const sample = this.sample as ByteSample;
-    const { buf, starts, ends, flags } = this.tokenizer;
+    const { buf, starts, ends, flags, values } = this.tokenizer;
     const selected = this.selected;
     for (let k = 0; k < selected.length; k++) {
       const f = selected[k];
@@ -199,29 +203,34 @@ class CsvLoader {
       const inferrer = this.inferrers[k];
       if (inferrer !== null) {
         // A number read from bytes tells the inferrer what its text would; else it sees the text.
-        const v = !this.numericMissing && flags[f] < FIELD_ESCAPED ? parseNumberBytes(buf, starts[f], ends[f]) : NaN;
+        const v = this.numericMissing ? NaN : values[f];
         inferrer.add(v === v ? v : fieldText(buf, starts[f], ends[f], flags[f]));
       }
-      sample.add(buf, starts[f], ends[f], flags[f]);
+      sample.add(buf, starts[f], ends[f], flags[f], values[f]);
     }
     this.sampleLines.push(line);
     if (this.sampleLines.length === this.sampleSize) this.settle(false);
   }
 
-  /** Appends one row to the typed builders. */
+  /** Appends one row to the typed builders: parsed numbers go straight in. */
   private loadRow(count: number, row: number, line: number): void {
-    const { buf, starts, ends, flags } = this.tokenizer;
-    const selected = this.selected;
+    const { buf, starts, ends, flags, values } = this.tokenizer;
+    const { selected, fast, builders } = this;
     for (let k = 0; k < selected.length; k++) {
       const f = selected[k];
-      if (f < count) this.pushCell(k, buf, starts[f], ends[f], flags[f], row, line);
-      else this.builders[k].push(undefined, row, line);
+      if (f >= count) builders[k].push(undefined, row, line);
+      else if (!(fast[k] === 1 && values[f] === values[f] && builders[k].pushNumber(values[f]))) {
+        this.pushCell(k, buf, starts[f], ends[f], flags[f], row, line);
+      }
     }
   }
 
-  /** Appends the cell `buf[start, end)` to column `k`: numbers straight from bytes when possible. */
+  /**
+   * Appends the cell `buf[start, end)` that the tokenizer gave no number for to column
+   * `k`: a quoted number is still read from bytes, anything else goes in as text.
+   */
   private pushCell(k: number, buf: Uint8Array, start: number, end: number, flags: number, row: number, line: number): void {
-    if (this.fast[k] === 1 && flags < FIELD_ESCAPED) {
+    if (this.fast[k] === 1 && flags === FIELD_QUOTED) {
       const v = parseNumberBytes(buf, start, end);
       if (v === v && this.builders[k].pushNumber(v)) return;
     }
@@ -240,16 +249,34 @@ class CsvLoader {
     });
     this.builders = fields.map((f) => new ColumnBuilder(f, this.log, this.options));
     this.fast = Uint8Array.from(fields, (f) => (f.type === 'number' && !this.numericMissing ? 1 : 0));
+    this.tokenizer.parseNumbers = this.fast.includes(1);
+    if (!complete && fields.length > 0 && !this.fast.includes(0) && this.tokenizer.numberSafe) {
+      // Every loaded column is numeric: plain lines skip the per-field path.
+      const target = new Int32Array(this.width).fill(-1);
+      this.selected.forEach((f, k) => (target[f] = k));
+      const emptyMissing = (this.options.missingValues ?? DEFAULT_MISSING_VALUES).includes('');
+      this.tokenizer.bulk = new NumericRows(
+        this.builders,
+        target,
+        Uint8Array.from(fields, (f) => (emptyMissing && f.nullable ? 1 : 0)),
+        delimiterByte(this.options.delimiter),
+        this.options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES,
+        this,
+      );
+    }
     this.sample = null;
     this.inferrers = [];
     if (!complete && this.byteLength !== undefined) this.reserve();
     const width = names.length;
-    const { bytes, starts, ends, flags } = sample;
+    const { bytes, starts, ends, flags, values } = sample;
+    const { fast, builders } = this;
     for (let r = 0, i = 0; r < this.sampleLines.length; r++) {
       const line = this.sampleLines[r];
       for (let k = 0; k < width; k++, i++) {
-        if (starts[i] < 0) this.builders[k].push(undefined, r, line);
-        else this.pushCell(k, bytes, starts[i], ends[i], flags[i], r, line);
+        if (starts[i] < 0) builders[k].push(undefined, r, line);
+        else if (!(fast[k] === 1 && values[i] === values[i] && builders[k].pushNumber(values[i]))) {
+          this.pushCell(k, bytes, starts[i], ends[i], flags[i], r, line);
+        }
       }
     }
     this.sampleLines = [];

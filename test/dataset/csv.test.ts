@@ -268,6 +268,143 @@ describe('Dataset.fromCSV: streaming and sources', () => {
   });
 });
 
+describe('Dataset.fromCSV: all-numeric tables (bulk path)', () => {
+  // Once the sample has fixed every column as a number, plain lines are read in bulk;
+  // anything unusual goes through the general path. Both must give Number(text).
+  const numberCell = fc.oneof(
+    fc.integer({ min: -1e9, max: 1e9 }).map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e30, max: 1e30 }).map(String),
+    fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 12 })).map(([v, d]) => v.toExponential(d)),
+    fc.tuple(fc.integer({ min: -99_999, max: 99_999 }), fc.integer({ min: 0, max: 6 })).map(([v, d]) => (v / 100).toFixed(d)),
+    fc.constantFrom('0', '-0', '+7', '.5', '5.', '-.25', '00012.50', '1e22', '1e23', '9007199254740993', '12345678901234567890', '4.9e-324', '1E+3'),
+  );
+  const cell = fc.oneof({ weight: 12, arbitrary: numberCell }, { weight: 1, arbitrary: fc.constantFrom('', 'NA', '"1.5"', ' 2 ') });
+
+  it('reads every cell as Number(text) or missing, for any chunking and sample size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }).chain((width) => fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 40 })),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(1, 7, 64, 1 << 20),
+        async (rows, newline, finalNewline, sampleSize, chunkSize) => {
+          const width = rows[0].length;
+          // A row of empty cells in a one-column table is an empty line, which is skipped.
+          const kept = width === 1 ? rows.filter((r) => r[0] !== '') : rows;
+          const names = Array.from({ length: width }, (_, k) => `c${k}`);
+          const text = `${names.join(',')}${newline}${rows.map((r) => r.join(',')).join(newline)}${finalNewline ? newline : ''}`;
+          const schema = Object.fromEntries(names.map((n) => [n, 'number' as const]));
+          // (A rounded toExponential can overflow to Infinity: stored as missing here.)
+          const ds = await Dataset.fromCSV(chunked(utf8(text), chunkSize), { schema, inferSampleSize: sampleSize, nonFinite: 'missing' });
+          expect(ds.numRows).toBe(kept.length);
+          names.forEach((n, k) => {
+            const col = ds.column(n) as NumberColumn;
+            kept.forEach((r, i) => {
+              const t = r[k].replaceAll('"', '').trim();
+              const expected = t === '' || t === 'NA' || !Number.isFinite(Number(t)) ? null : Number(t);
+              const got = col.get(i);
+              expect(Object.is(got, expected), `${JSON.stringify(r[k])} in ${JSON.stringify(text)}`).toBe(true);
+            });
+          });
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  const table = (rows: number, cell: (r: number, k: number) => string, width = 3): string =>
+    `${Array.from({ length: width }, (_, k) => `c${k}`).join(',')}\n${Array.from({ length: rows }, (_, r) => Array.from({ length: width }, (_, k) => cell(r, k)).join(',')).join('\n')}\n`;
+
+  it('reports a bad cell, a ragged row and a non-nullable empty cell after bulk rows with the right row and line', async () => {
+    const plain = (r: number, k: number): string => `${r}.${k}`;
+    const bad = table(3000, (r, k) => (r === 2500 && k === 1 ? 'oops' : plain(r, k)));
+    const err = await rejection(Dataset.fromCSV(bad, { inferSampleSize: 10 }));
+    expect(err.code).toBe('SCHEMA_VIOLATION');
+    expect(err.message).toContain('row 2500 (line 2502), column "c1": "oops" is not a number');
+
+    const ragged = table(3000, plain).replace('\n2000.0,2000.1,2000.2\n', '\n2000.0,2000.1\n');
+    const raggedErr = await rejection(Dataset.fromCSV(ragged, { inferSampleSize: 10 }));
+    expect(raggedErr.code).toBe('CSV_RAGGED_ROW');
+    expect(raggedErr.details).toMatchObject({ row: 2000, line: 2002, fields: 2 });
+    const padded = await Dataset.fromCSV(ragged, { inferSampleSize: 10, raggedRows: 'pad' });
+    expect(padded.row(2000)).toEqual({ c0: 2000, c1: 2000.1, c2: null });
+    expect(padded.row(2999)).toEqual({ c0: 2999, c1: 2999.1, c2: 2999.2 });
+
+    const empty = table(3000, (r, k) => (r === 1234 && k === 2 ? '' : plain(r, k)));
+    const nullErr = await rejection(Dataset.fromCSV(empty, { schema: { c2: { type: 'number', nullable: false } }, inferSampleSize: 10 }));
+    expect(nullErr.message).toContain('row 1234 (line 1236), column "c2"');
+    const nullable = await Dataset.fromCSV(empty, { inferSampleSize: 10 });
+    expect(nullable.column('c2').missingCount()).toBe(1);
+    expect(nullable.column('c1').missingCount()).toBe(0);
+    expect(nullable.row(1234)).toEqual({ c0: 1234, c1: 1234.1, c2: null });
+
+    const long = table(3000, (r, k) => (r === 2999 && k === 0 ? '1'.repeat(40) : plain(r, k)));
+    const longErr = await rejection(Dataset.fromCSV(long, { inferSampleSize: 10, maxFieldBytes: 32 }));
+    expect(longErr.code).toBe('DATA_TOO_LARGE');
+  });
+
+  it('counts lines across blank lines, CRLF and quoted cells between bulk rows', async () => {
+    const lines = ['a,b'];
+    for (let r = 0; r < 2000; r++) {
+      lines.push(r % 97 === 0 ? `"${r}",${r}` : `${r},${r}`);
+      if (r % 301 === 0) lines.push('');
+    }
+    lines.push('x,1');
+    const text = `${lines.join('\r\n')}\r\n`;
+    const err = await rejection(Dataset.fromCSV(text, { inferSampleSize: 5 }));
+    expect(err.message).toContain(`row 2000 (line ${lines.length}), column "a": "x" is not a number`);
+    const ds = await Dataset.fromCSV(text, { inferSampleSize: 5, mode: 'coerce' });
+    expect(Array.from((ds.column('b') as NumberColumn).values.subarray(0, 2000))).toEqual(Array.from({ length: 2000 }, (_, r) => r));
+    expect(Array.from((ds.column('a') as NumberColumn).values.subarray(0, 2000))).toEqual(Array.from({ length: 2000 }, (_, r) => r));
+  });
+
+  it('loads a subset of columns, skipping text and quotes in the others', async () => {
+    const text = table(3000, (r, k) => (k === 1 ? (r % 3 === 0 ? `"t,${r}"` : `text ${r}`) : `${r * (k + 1)}`));
+    const ds = await Dataset.fromCSV(text, { columns: ['c2', 'c0'], inferSampleSize: 10 });
+    expect(ds.columnNames).toEqual(['c2', 'c0']);
+    expect(Array.from((ds.column('c2') as NumberColumn).values)).toEqual(Array.from({ length: 3000 }, (_, r) => r * 3));
+    expect(Array.from((ds.column('c0') as NumberColumn).values)).toEqual(Array.from({ length: 3000 }, (_, r) => r));
+  });
+
+  it('never reads a delimiter that can be part of a number as one', async () => {
+    for (const d of ['.', 'e', '-', '+', '0']) {
+      const rows = Array.from({ length: 50 }, (_, r) => [`${r + 1}`, `${r + 2}`, `${r + 3}`].join(d === '0' ? '0' : d));
+      if (d === '0') continue; // a digit delimiter splits every number: only checked for being accepted
+      const ds = await Dataset.fromCSV(`a${d}b${d}c\n${rows.join('\n')}\n`, { delimiter: d, inferSampleSize: 2 });
+      expect(ds.row(49), `delimiter ${d}`).toEqual({ a: 50, b: 51, c: 52 });
+    }
+  });
+
+  it('reads a file of several chunks exactly, and closes it cleanly when a late cell fails', async () => {
+    const rng = createRng(11);
+    const rows = 60_000;
+    const expected: number[][] = [[], [], [], []];
+    const lines = ['w,x,y,z'];
+    for (let r = 0; r < rows; r++) {
+      const cells = [(rng.normal() * 100).toFixed(4), String(rng.int(100_000)), rng.next().toFixed(6), String(rng.normal() * 1e-3)];
+      cells.forEach((c, k) => expected[k].push(Number(c)));
+      lines.push(cells.join(','));
+    }
+    const path = join(dir, 'chunks.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const ds = await Dataset.fromCSV(path);
+    expect(ds.numRows).toBe(rows);
+    ['w', 'x', 'y', 'z'].forEach((n, k) => expect(Array.from((ds.column(n) as NumberColumn).values), n).toEqual(expected[k]));
+    for (const size of [4093, 65_536]) {
+      const fromChunks = await Dataset.fromCSV(chunked(utf8(`${lines.join('\n')}\n`), size));
+      expect(await fromChunks.fingerprint()).toBe(await ds.fingerprint());
+    }
+    const f32 = await Dataset.fromCSV(path, { float32: true });
+    expect(Array.from((f32.column('w') as NumberColumn).values)).toEqual(expected[0].map(Math.fround));
+
+    lines[rows - 5] = lines[rows - 5].replace(/^[^,]+/, 'bad');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const err = await rejection(Dataset.fromCSV(path));
+    expect(err.message).toContain(`row ${rows - 6} (line ${rows - 4}), column "w": "bad" is not a number`);
+  });
+});
+
 describe('Dataset.fromCSV agrees with papaparse (property)', () => {
   const cell = fc.stringMatching(/^[a-z0-9 ,;"\n\r\u00e9\u6771]{0,6}$/);
   it('cell by cell, for quoted fields, embedded delimiters and line breaks, CRLF, any chunking', async () => {

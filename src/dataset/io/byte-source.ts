@@ -103,19 +103,28 @@ async function* fileChunks(path: string, format: string): AsyncGenerator<Uint8Ar
   } catch (err) {
     throw fileSourceError(path, format, err);
   }
+  // Two buffers in turn: the next chunk is read (on the thread pool) while the consumer
+  // parses this one, which it may use until it asks for the next.
+  const buffers = [new Uint8Array(CHUNK_BYTES), new Uint8Array(CHUNK_BYTES)];
+  const read = (buf: Uint8Array): Promise<number> =>
+    handle.read(buf, 0, CHUNK_BYTES, null).then(
+      (r) => r.bytesRead,
+      (err: unknown) => Promise.reject(fileSourceError(path, format, err)),
+    );
+  let pending = read(buffers[0]);
+  pending.catch(() => undefined);
   try {
-    for (;;) {
-      const buf = new Uint8Array(CHUNK_BYTES);
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null));
-      } catch (err) {
-        throw fileSourceError(path, format, err);
-      }
+    for (let n = 0; ; n++) {
+      const bytesRead = await pending;
       if (bytesRead === 0) return;
+      const buf = buffers[n & 1];
+      pending = read(buffers[(n + 1) & 1]);
+      pending.catch(() => undefined); // handled: it is awaited (and rethrown) next
       yield bytesRead === CHUNK_BYTES ? buf : buf.subarray(0, bytesRead);
     }
   } finally {
+    // Never close the handle under a read in flight.
+    await pending.catch(() => undefined);
     await handle.close();
   }
 }

@@ -3,6 +3,10 @@
  * every complete row it reports the byte range of each field in its buffer, so callers
  * can parse numbers from bytes and decode only the cells they need as strings.
  *
+ * Unquoted fields that are numbers are parsed while they are scanned (see
+ * {@link scanNumber}): their values come with the row, so a numeric column never looks
+ * at its bytes twice.
+ *
  * Grammar: fields separated by a one-byte delimiter; rows end at `\n`, `\r\n` or a lone
  * `\r`; a field that starts with `"` is quoted, may contain delimiters, line breaks and
  * doubled quotes (`""` for one `"`), and must be followed by a delimiter, a line break
@@ -15,6 +19,7 @@
  * @module
  */
 import { MlopsError } from '../../errors';
+import { scanEnd, scanNumber } from './number-bytes';
 
 const LF = 10;
 const CR = 13;
@@ -40,8 +45,24 @@ export interface CsvLimits {
   maxColumns: number;
 }
 
-/** Receives each complete row: `fieldCount` fields in `starts/ends/flags`, starting at `line`. */
+/** Receives each complete row: `fieldCount` fields in `starts/ends/flags/values`, starting at `line`. */
 export type CsvRowHandler = (fieldCount: number, line: number) => void;
+
+/**
+ * Reads simple rows in bulk, bypassing the per-field path (see `NumericRows`). It is
+ * offered every row start that lies before the last line break of the buffer.
+ * @internal
+ */
+export interface BulkRowReader {
+  /**
+   * Reads whole rows from `buf[start, end)`, where `end` is just past a `\n`, each row
+   * one line; returns where it stopped: just past the last row it read (`start` when it
+   * read none). The general path reads the row there.
+   */
+  read(buf: Uint8Array, start: number, end: number): number;
+  /** Rows read by the last {@link read}. */
+  readonly lastRows: number;
+}
 
 /** @internal */
 export class CsvTokenizer {
@@ -53,6 +74,16 @@ export class CsvTokenizer {
   ends = new Int32Array(64);
   /** {@link FIELD_QUOTED} / {@link FIELD_ESCAPED} bits per field. */
   flags = new Uint8Array(64);
+  /**
+   * Per field: its value when it is an unquoted number that {@link scanNumber} reads
+   * exactly, else `NaN` (then the text must be parsed; always `NaN` while
+   * {@link parseNumbers} is off).
+   */
+  values = new Float64Array(64);
+  /** Parse numbers while scanning (on by default; off when no column needs them). */
+  parseNumbers = true;
+  /** Takes over runs of simple rows when set. */
+  bulk: BulkRowReader | null = null;
 
   private length = 0;
   private base = 0; // source offset of buf[0]
@@ -65,13 +96,20 @@ export class CsvTokenizer {
   private rowLine = 1; // line where the current row starts
   private line = 1; // line at `pos`
   private quoteLine = 1; // line where the open quoted field started
+  /**
+   * False when the delimiter could be part of a number (`.`, `e`, a sign, a digit): then
+   * numbers are never read while scanning (`1.5` is two fields with delimiter `.`).
+   */
+  readonly numberSafe: boolean;
 
   constructor(
     private readonly delimiter: number,
     private readonly limits: CsvLimits,
     private readonly onRow: CsvRowHandler,
     private readonly label: string,
-  ) {}
+  ) {
+    this.numberSafe = !/[-+.0-9eE]/.test(String.fromCharCode(delimiter));
+  }
 
   /** Source byte offset where the current row starts (during a row callback: that row). */
   get rowOffset(): number {
@@ -95,9 +133,9 @@ export class CsvTokenizer {
         { details: { line: this.quoteLine } },
       );
     }
-    if (this.state === UNQUOTED) this.record(this.fieldStart, this.length, this.fieldFlags);
-    else if (this.state === AFTER_QUOTE) this.record(this.fieldStart, this.length - 1, this.fieldFlags);
-    else if (this.count > 0) this.record(this.length, this.length, 0); // "a,b," at the very end
+    if (this.state === UNQUOTED) this.record(this.fieldStart, this.length, this.fieldFlags, NaN);
+    else if (this.state === AFTER_QUOTE) this.record(this.fieldStart, this.length - 1, this.fieldFlags, NaN);
+    else if (this.count > 0) this.record(this.length, this.length, 0, NaN); // "a,b," at the very end
     if (this.count > 0) this.emit();
   }
 
@@ -144,7 +182,7 @@ export class CsvTokenizer {
     );
   }
 
-  private record(start: number, end: number, flags: number): void {
+  private record(start: number, end: number, flags: number, value: number): void {
     const k = this.count;
     if (end - start > this.limits.maxFieldBytes) this.tooLarge('field', this.limits.maxFieldBytes, 'maxFieldBytes');
     if (k === this.starts.length) {
@@ -165,10 +203,14 @@ export class CsvTokenizer {
       const fl = new Uint8Array(size);
       fl.set(this.flags);
       this.flags = fl;
+      const values = new Float64Array(size);
+      values.set(this.values);
+      this.values = values;
     }
     this.starts[k] = start;
     this.ends[k] = end;
     this.flags[k] = flags;
+    this.values[k] = value;
     this.count = k + 1;
   }
 
@@ -178,14 +220,36 @@ export class CsvTokenizer {
     this.onRow(n, this.rowLine);
   }
 
+  /**
+   * Tokenizes `buf[pos, length)`. An unquoted field is first read as a number
+   * ({@link scanNumber}); when the number ends the field its value is recorded, otherwise
+   * the scan goes on to the field's end with no value. Fields are recorded inline (no
+   * call per field); `record` handles the ends of input and quoted fields.
+   */
   private scan(final: boolean): void {
     const buf = this.buf;
     const len = this.length;
     const delim = this.delimiter;
+    const numbers = this.parseNumbers && this.numberSafe;
+    const maxField = this.limits.maxFieldBytes;
+    const bulk = this.bulk;
     let i = this.pos;
+    // The bulk reader only sees complete lines.
+    const bulkEnd = bulk === null || i >= len ? 0 : buf.lastIndexOf(LF, len - 1) + 1;
     let state = this.state;
     while (i < len) {
+      if (i < bulkEnd && state === FIELD_START && this.count === 0) {
+        const stop = (bulk as BulkRowReader).read(buf, i, bulkEnd);
+        if (stop > i) {
+          i = stop;
+          this.line += (bulk as BulkRowReader).lastRows;
+          this.rowStart = i;
+          this.rowLine = this.line;
+          continue;
+        }
+      }
       let c = buf[i];
+      let value = NaN;
       if (state === FIELD_START) {
         if (c === QUOTE) {
           state = QUOTED;
@@ -210,6 +274,18 @@ export class CsvTokenizer {
         this.fieldStart = i;
         this.fieldFlags = 0;
         state = UNQUOTED;
+        if (numbers) {
+          // A field cut by the end of the chunk keeps no value (it is read as text).
+          const v = scanNumber(buf, i, len);
+          if (scanEnd < len) {
+            i = scanEnd;
+            c = buf[i];
+            if (c === delim || c === LF || c === CR) value = v;
+          } else {
+            i = len;
+            break;
+          }
+        }
       }
       if (state === UNQUOTED) {
         while (c !== delim && c !== LF && c !== CR) {
@@ -218,7 +294,17 @@ export class CsvTokenizer {
         }
         if (i === len) break;
         if (c === CR && i + 1 === len && !final) break;
-        this.record(this.fieldStart, i, this.fieldFlags);
+        // Record the field (the hot path, kept inline).
+        const k = this.count;
+        const start = this.fieldStart;
+        if (k === this.starts.length || i - start > maxField) this.record(start, i, this.fieldFlags, value);
+        else {
+          this.starts[k] = start;
+          this.ends[k] = i;
+          this.flags[k] = this.fieldFlags;
+          this.values[k] = value;
+          this.count = k + 1;
+        }
       } else if (state === QUOTED) {
         while (c !== QUOTE) {
           if (c === LF) this.line++;
@@ -246,7 +332,7 @@ export class CsvTokenizer {
           );
         }
         if (c === CR && i + 1 === len && !final) break;
-        this.record(this.fieldStart, i - 1, this.fieldFlags);
+        this.record(this.fieldStart, i - 1, this.fieldFlags, NaN);
       }
       // `c` ends a field: a delimiter or a line break.
       if (c === delim) {
