@@ -321,3 +321,11 @@ describe('mlp on cpu: abort', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('mlp parameter names', () => {
+  it('suggests the closest known name for a typo', () => {
+    expect(() => validateMlpParams({ hiddenLayer: [3] })).toThrowError(
+      expect.objectContaining({ code: 'TRAIN_INVALID_PARAMS', message: expect.stringContaining('Did you mean `hiddenLayers`?'), details: expect.objectContaining({ suggestion: 'hiddenLayers' }) }),
+    );
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MlopsError } from '../../errors';
+import { suggestName } from '../param-names';
 import type { Task } from '../types';
 
 /** Training objective (loss). */
@@ -108,18 +109,6 @@ function invalid(name: string, message: string, value: unknown): never {
   });
 }
 
-function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[y.length];
-}
-
 function int(p: Record<string, unknown>, name: keyof GbdtParams, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = p[name];
   if (v === undefined) return def;
@@ -147,10 +136,10 @@ export function resolveGbdtParams(params: Record<string, unknown>, task: Task): 
   if (typeof params !== 'object' || params === null) invalid('params', 'must be an object', params);
   for (const key of Object.keys(params)) {
     if (!(KEYS as readonly string[]).includes(key)) {
-      const near = KEYS.map((k) => ({ k, d: editDistance(key, k) })).sort((a, b) => a.d - b.d)[0];
-      const hint = near.d <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean \`${near.k}\`?` : '';
+      const near = suggestName(key, KEYS);
+      const hint = near !== undefined ? ` Did you mean \`${near}\`?` : '';
       throw new MlopsError('TRAIN_INVALID_PARAMS', `gbdt: unknown parameter \`${key}\`.${hint} Known parameters: ${KEYS.join(', ')}.`, {
-        details: { parameter: key, suggestion: hint ? near.k : undefined },
+        details: { parameter: key, suggestion: near },
       });
     }
   }

@@ -13,6 +13,7 @@
  * @module
  */
 import { MlopsError } from '../../errors';
+import { suggestName } from '../param-names';
 
 /** The kind of penalty on the coefficients. */
 export type Penalty = 'l2' | 'l1' | 'elasticnet';
@@ -74,7 +75,7 @@ export function validateGlmParams(family: string, params: Record<string, unknown
   if (typeof params !== 'object' || params === null) invalid(family, 'model', params, 'an object of parameters');
   for (const key of Object.keys(params)) {
     if ((NAMES as readonly string[]).includes(key)) continue;
-    const hint = FOREIGN[key] ?? closest(key);
+    const hint = FOREIGN[key] ?? suggestName(key, NAMES);
     throw new MlopsError(
       'TRAIN_INVALID_PARAMS',
       `Unknown parameter "${key}" for the ${family} model.${hint !== undefined ? ` Did you mean ${hint.includes(' ') ? hint : `"${hint}"`}?` : ''} Allowed: ${NAMES.join(', ')}.`,
@@ -123,28 +124,4 @@ function invalid(family: string, name: string, value: unknown, allowed: string):
   throw new MlopsError('TRAIN_INVALID_PARAMS', `Invalid ${name} ${shown} for the ${family} model; use ${allowed}.`, {
     details: { parameter: name, value: typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? value : String(value), allowed },
   });
-}
-
-/** The allowed name closest to `key` (case-insensitive edit distance ≤ 3), if any. */
-function closest(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const name of NAMES) {
-    const dist = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (dist < bestDistance) {
-      best = name;
-      bestDistance = dist;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }

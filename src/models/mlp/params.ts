@@ -4,6 +4,7 @@
  * @module
  */
 import { MlopsError } from '../../errors';
+import { suggestName } from '../param-names';
 
 /** Activation of the hidden layers. */
 export type MlpActivation = 'relu' | 'tanh' | 'sigmoid';
@@ -174,7 +175,10 @@ function schedule(v: unknown): ResolvedSchedule {
 export function validateMlpParams(params: Record<string, unknown>): MlpParams {
   for (const k of Object.keys(params)) {
     if (!KEYS.has(k)) {
-      throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: unknown parameter \`${k}\`. Known parameters: ${[...KEYS].join(', ')}.`, { details: { parameter: k } });
+      const near = suggestName(k, [...KEYS]);
+      throw new MlopsError('TRAIN_INVALID_PARAMS', `mlp: unknown parameter \`${k}\`.${near !== undefined ? ` Did you mean \`${near}\`?` : ''} Known parameters: ${[...KEYS].join(', ')}.`, {
+        details: { parameter: k, suggestion: near },
+      });
     }
   }
   const hidden = params.hiddenLayers ?? [64];
