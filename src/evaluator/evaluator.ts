@@ -14,7 +14,7 @@ import { bootstrapIntervals, type BootstrapOptions, bootstrapSettings, type Boot
 import { calibrationFrom, prFromCurve, rocFromCurve } from './curves';
 import { invalidInput, PROBABILITY_SUM_TOLERANCE, totalWeight } from './inputs';
 import { confusionCounts, prfAveraged, sumsFromCounts } from './metrics/classification';
-import { aucFromRanking, buildRanking, clfCurve, averagePrecisionFromCurve } from './ranking';
+import { aucFromRanking, buildRanking, clfCurve, precisionRecallAreas } from './ranking';
 import { type CalibrationSeries, EvaluationReport, nullable, type PerClassRow, type PrSeries, type ResidualSummary, type RocSeries, type SliceReport } from './report';
 import { type EvalData, prepareSuite, subsetData } from './suite';
 import { VERSION } from '../version';
@@ -368,7 +368,7 @@ export class Evaluator {
       if (hasPos) {
         const p = prFromCurve(curve);
         const keep = thin(p.recall, p.precision, maxPoints);
-        const ap = averagePrecisionFromCurve(curve);
+        const ap = precisionRecallAreas(curve).ap;
         pr.push({
           label: classes[j],
           averagePrecision: Number.isFinite(ap) ? ap : null,

@@ -152,12 +152,14 @@ export function aucFromRanking(r: Ranking, w?: Float64Array): number {
  * as scikit-learn drops zero-weight samples.
  * @internal
  */
-export function clfCurve(r: Ranking, w?: Float64Array): ClfCurve {
+export function clfCurve(r: Ranking, w?: Float64Array, scratch?: ClfCurve): ClfCurve {
   const { pos, neg, posIdx, negIdx } = r;
   const cap = pos.length + neg.length;
-  const thresholds = new Float64Array(cap);
-  const tps = new Float64Array(cap);
-  const fps = new Float64Array(cap);
+  // A caller that walks many curves (the bootstrap) passes buffers to reuse; too small ones are not used.
+  const reuse = scratch !== undefined && scratch.thresholds.length >= cap && scratch.tps.length >= cap && scratch.fps.length >= cap;
+  const thresholds = reuse ? scratch.thresholds : new Float64Array(cap);
+  const tps = reuse ? scratch.tps : new Float64Array(cap);
+  const fps = reuse ? scratch.fps : new Float64Array(cap);
   let i = pos.length - 1;
   let j = neg.length - 1;
   let tp = 0;
@@ -198,99 +200,24 @@ export function clfCurve(r: Ranking, w?: Float64Array): ClfCurve {
 
 /**
  * Average precision, `sum_k (R_k - R_{k-1}) P_k` over the curve's thresholds (scikit-learn's
- * step-wise integral, no interpolation). `NaN` without positives.
+ * step-wise integral, no interpolation), and the trapezoidal area under the
+ * precision-recall curve, `sklearn.metrics.auc(recall, precision)` over
+ * `precision_recall_curve`'s points (which end at recall 0, precision 1). Both `NaN`
+ * without positives.
  * @internal
  */
-export function averagePrecisionFromCurve(c: ClfCurve): number {
+export function precisionRecallAreas(c: ClfCurve): { ap: number; prAuc: number } {
   const m = c.tps.length;
-  if (m === 0) return NaN;
-  const total = c.tps[m - 1];
-  if (!(total > 0)) return NaN;
-  let ap = 0;
-  let prevRecall = 0;
-  for (let k = 0; k < m; k++) {
-    const ps = c.tps[k] + c.fps[k];
-    const precision = ps !== 0 ? c.tps[k] / ps : 0;
-    const recall = c.tps[k] / total;
-    ap += (recall - prevRecall) * precision;
-    prevRecall = recall;
-  }
-  return ap;
-}
-
-/**
- * Trapezoidal area under the precision-recall curve, `sklearn.metrics.auc(recall,
- * precision)` over `precision_recall_curve`'s points (which end at recall 0, precision 1).
- * `NaN` without positives.
- * @internal
- */
-export function prAucFromCurve(c: ClfCurve): number {
-  const m = c.tps.length;
-  if (m === 0) return NaN;
-  const total = c.tps[m - 1];
-  if (!(total > 0)) return NaN;
-  let area = 0;
-  let prevRecall = 0;
-  let prevPrecision = 1;
-  for (let k = 0; k < m; k++) {
-    const ps = c.tps[k] + c.fps[k];
-    const precision = ps !== 0 ? c.tps[k] / ps : 0;
-    const recall = c.tps[k] / total;
-    area += ((recall - prevRecall) * (precision + prevPrecision)) / 2;
-    prevRecall = recall;
-    prevPrecision = precision;
-  }
-  return area;
-}
-
-/**
- * Average precision and the trapezoidal PR AUC in one walk over a ranking, without
- * building the curve (the bootstrap calls this once per resample). Same arithmetic as
- * {@link averagePrecisionFromCurve} and {@link prAucFromCurve}; `NaN` without positives.
- * @internal
- */
-export function precisionRecallAreas(r: Ranking, w?: Float64Array): { ap: number; prAuc: number } {
-  const { pos, neg, posIdx, negIdx } = r;
-  let total = 0;
-  if (w === undefined) total = pos.length;
-  else for (let i = pos.length - 1; i >= 0; i--) total += w[posIdx![i]]; // the walk's order: the same sum
+  const total = m > 0 ? c.tps[m - 1] : 0;
   if (!(total > 0)) return { ap: NaN, prAuc: NaN };
-  let i = pos.length - 1;
-  let j = neg.length - 1;
-  let tp = 0;
-  let fp = 0;
   let ap = 0;
   let area = 0;
   let prevRecall = 0;
   let prevPrecision = 1;
-  while (i >= 0 || j >= 0) {
-    const t = i < 0 ? neg[j] : j < 0 ? pos[i] : pos[i] > neg[j] ? pos[i] : neg[j];
-    let any = w === undefined;
-    if (w === undefined) {
-      while (i >= 0 && pos[i] === t) {
-        tp++;
-        i--;
-      }
-      while (j >= 0 && neg[j] === t) {
-        fp++;
-        j--;
-      }
-    } else {
-      while (i >= 0 && pos[i] === t) {
-        const x = w[posIdx![i--]];
-        if (x !== 0) any = true;
-        tp += x;
-      }
-      while (j >= 0 && neg[j] === t) {
-        const x = w[negIdx![j--]];
-        if (x !== 0) any = true;
-        fp += x;
-      }
-    }
-    if (!any) continue;
-    const ps = tp + fp;
-    const precision = ps !== 0 ? tp / ps : 0;
-    const recall = tp / total;
+  for (let k = 0; k < m; k++) {
+    const ps = c.tps[k] + c.fps[k];
+    const precision = ps !== 0 ? c.tps[k] / ps : 0;
+    const recall = c.tps[k] / total;
     ap += (recall - prevRecall) * precision;
     area += ((recall - prevRecall) * (precision + prevPrecision)) / 2;
     prevRecall = recall;

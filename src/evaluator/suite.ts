@@ -14,7 +14,7 @@ import type { ClassLabel, Task } from '../models/types';
 import { balancedAccuracyFromCounts, confusionCounts, kappaFromCounts, matthewsFromCounts, prfAveraged, sumsFromCounts } from './metrics/classification';
 import { brierRows, logLossRowsBinary, logLossRowsMatrix, topKHits } from './metrics/probability';
 import { explainedVarianceFrom, medianSorted, r2From, regressionRows } from './metrics/regression';
-import { aucFromRanking, buildRanking, precisionRecallAreas, type Ranking } from './ranking';
+import { aucFromRanking, buildRanking, clfCurve, type ClfCurve, precisionRecallAreas, type Ranking } from './ranking';
 import { radixSort } from '../math/radix-sort';
 
 /**
@@ -89,6 +89,7 @@ function binarySuite(d: EvalData): Suite {
   const pred = new Int32Array(d.n);
   for (let i = 0; i < d.n; i++) pred[i] = p[i] >= d.threshold ? 1 : 0;
   let ranking: Ranking | undefined;
+  let scratch: ClfCurve | undefined;
   const rows = {
     logLoss: logLossRowsBinary(p, (i) => t[i] === 1),
     brier: brierRows(p, (i) => t[i] === 1),
@@ -103,7 +104,8 @@ function binarySuite(d: EvalData): Suite {
       const total = totalOf(c);
       const prf = prfAveraged(sumsFromCounts(c, 2, Int32Array.of(1), [d.classes![1]]), 'binary', 1, 0, 'f', 'f1');
       ranking ??= buildRanking(p, 1, 0, t, 1, true);
-      const areas = precisionRecallAreas(ranking, w);
+      scratch ??= { thresholds: new Float64Array(d.n), tps: new Float64Array(d.n), fps: new Float64Array(d.n) };
+      const areas = precisionRecallAreas(clfCurve(ranking, w, scratch));
       const out: Record<string, number> = {
         rocAuc: aucFromRanking(ranking, w),
         averagePrecision: areas.ap,

@@ -250,8 +250,10 @@ describe('threshold selection is optimal over every threshold (brute force)', ()
 });
 
 describe('precisionRecallAreas', () => {
-  it('equals the curve-based average precision and PR AUC, weighted or not', async () => {
-    const { buildRanking, clfCurve, averagePrecisionFromCurve, prAucFromCurve, precisionRecallAreas } = await import('../../src/evaluator/ranking');
+  it('matches a brute-force average precision and PR AUC, with fresh or reused curve buffers, weighted or not', async () => {
+    const { buildRanking, clfCurve, precisionRecallAreas } = await import('../../src/evaluator/ranking');
+    // Reused across runs: a buffer left dirty by a longer curve must not leak into a shorter one.
+    const scratch = { thresholds: new Float64Array(60).fill(9), tps: new Float64Array(60).fill(9), fps: new Float64Array(60).fill(9) };
     fc.assert(
       fc.property(fc.array(fc.record({ y: fc.boolean(), s: fc.integer({ min: 0, max: 6 }), w: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 60 }), (rows) => {
         const codes = Int32Array.from(rows, (r) => (r.y ? 1 : 0));
@@ -259,14 +261,36 @@ describe('precisionRecallAreas', () => {
         const w = Float64Array.from(rows, (r) => r.w);
         const r = buildRanking(scores, 1, 0, codes, 1, true);
         for (const weights of [undefined, w]) {
-          const c = clfCurve(r, weights);
-          const got = precisionRecallAreas(r, weights);
-          const ap = averagePrecisionFromCurve(c);
-          const pr = prAucFromCurve(c);
-          if (Number.isNaN(ap)) expect(got.ap).toBeNaN();
-          else expect(got.ap).toBe(ap);
-          if (Number.isNaN(pr)) expect(got.prAuc).toBeNaN();
-          else expect(got.prAuc).toBe(pr);
+          const wt = (i: number) => (weights === undefined ? 1 : weights[i]);
+          // Brute force: every distinct score with some weight, descending, as a threshold.
+          const ts = [...new Set(rows.filter((_, i) => wt(i) > 0).map((x) => x.s / 6))].sort((a, b) => b - a);
+          const totalPos = rows.reduce((acc, x, i) => acc + (x.y ? wt(i) : 0), 0);
+          let ap = 0;
+          let area = 0;
+          let prevR = 0;
+          let prevP = 1;
+          for (const t of ts) {
+            let tp = 0;
+            let fp = 0;
+            rows.forEach((x, i) => {
+              if (x.s / 6 >= t) (x.y ? (tp += wt(i)) : (fp += wt(i)));
+            });
+            const p = tp + fp > 0 ? tp / (tp + fp) : 0;
+            const rc = tp / totalPos;
+            ap += (rc - prevR) * p;
+            area += ((rc - prevR) * (p + prevP)) / 2;
+            prevR = rc;
+            prevP = p;
+          }
+          for (const got of [precisionRecallAreas(clfCurve(r, weights)), precisionRecallAreas(clfCurve(r, weights, scratch))]) {
+            if (!(totalPos > 0)) {
+              expect(got.ap).toBeNaN();
+              expect(got.prAuc).toBeNaN();
+            } else {
+              expect(got.ap).toBeCloseTo(ap, 12);
+              expect(got.prAuc).toBeCloseTo(area, 12);
+            }
+          }
         }
       }),
       { numRuns: 300 },

@@ -22,7 +22,7 @@ import {
   undefinedMetric,
   type WeightOptions,
 } from '../inputs';
-import { aucFromRanking, averagePrecisionFromCurve, buildRanking, clfCurve, keptRocPoints, prAucFromCurve, type ClfCurve } from '../ranking';
+import { aucFromRanking, buildRanking, clfCurve, keptRocPoints, precisionRecallAreas, type ClfCurve } from '../ranking';
 
 /**
  * How the positive class of a binary score is chosen when `posLabel` is not given:
@@ -314,7 +314,7 @@ function positivesCurve(b: BinaryScores, fn: string): ClfCurve {
  */
 export function averagePrecision(yTrue: LabelArray, yScore: ArrayLike<number>, options: WeightOptions & { posLabel?: ClassLabel } = {}): number {
   const b = binaryScores(yTrue, yScore, options, 'one', 'averagePrecision');
-  return averagePrecisionFromCurve(positivesCurve(b, 'averagePrecision'));
+  return precisionRecallAreas(positivesCurve(b, 'averagePrecision')).ap;
 }
 
 /**
@@ -327,5 +327,5 @@ export function averagePrecision(yTrue: LabelArray, yScore: ArrayLike<number>, o
  */
 export function prAuc(yTrue: LabelArray, yScore: ArrayLike<number>, options: WeightOptions & { posLabel?: ClassLabel } = {}): number {
   const b = binaryScores(yTrue, yScore, options, 'one', 'prAuc');
-  return prAucFromCurve(positivesCurve(b, 'prAuc'));
+  return precisionRecallAreas(positivesCurve(b, 'prAuc')).prAuc;
 }
