@@ -144,10 +144,24 @@ const DEFAULT_NUMERIC: Required<NumericSpec> = { impute: 'mean', scale: 'standar
 const DEFAULT_CATEGORICAL: Required<CategoricalSpec> = { encode: 'onehot', unseen: 'ignore', maxCategories: 256 };
 
 /** `base` with the options of `over` that are not undefined (an explicit undefined keeps the default). */
-function withDefaults<T extends object>(base: Required<T>, over: T | undefined): Required<T> {
+function withDefaults<T extends object>(base: T, over: Partial<T> | undefined): T {
   const out = { ...base };
   for (const [k, v] of Object.entries(over ?? {})) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/**
+ * Overlays one preprocessing spec on another (a model family's defaults with the user's
+ * choices): per-type options and per-column overrides key by key, where a key set to
+ * `undefined` keeps the base's value.
+ */
+export function mergePreprocessSpecs(base: PreprocessSpec, over: PreprocessSpec | undefined): PreprocessSpec {
+  if (over === undefined) return base;
+  return {
+    numeric: withDefaults(base.numeric ?? {}, over.numeric),
+    categorical: withDefaults(base.categorical ?? {}, over.categorical),
+    columns: withDefaults(base.columns ?? {}, over.columns),
+  };
 }
 
 function badSpec(where: string, value: unknown, allowed: string): never {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { MlopsError, throwIfAborted } from '../errors';
 import type { Column } from '../dataset/column';
 import type { Dataset } from '../dataset/dataset';
-import { Pipeline, type PreprocessSpec } from '../preprocess/pipeline';
+import { mergePreprocessSpecs, Pipeline, type PreprocessSpec } from '../preprocess/pipeline';
 import { createRng, type Seed, seedToUint32 } from '../random';
 import { JS_BACKEND, resolveBackendHandle } from '../backend/handle';
 import { getFamily } from '../models/families';
@@ -152,7 +152,7 @@ export class Trainer {
 
     // Preprocessing, fitted on training data only.
     const tPre = performance.now();
-    const pipeline = Pipeline.fit(ds, features, mergeSpec(family.defaultPreprocess, this.options.preprocess));
+    const pipeline = Pipeline.fit(ds, features, mergePreprocessSpecs(family.defaultPreprocess, this.options.preprocess));
     const train: FitData = { X: pipeline.transform(ds), y: prepared.y, sampleWeight: this.weights(ds, prepared.y, perClass) };
     let validation: FitData | undefined;
     if (options.validation !== undefined) {
@@ -393,15 +393,4 @@ export class Trainer {
     }
     return w;
   }
-}
-
-/** Overlays the user's preprocessing on the family's; a key set to `undefined` keeps the family's value. */
-function mergeSpec(base: PreprocessSpec, user: PreprocessSpec | undefined): PreprocessSpec {
-  if (user === undefined) return base;
-  const defined = <T extends object>(o: T | undefined): T => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as T;
-  return {
-    numeric: { ...base.numeric, ...defined(user.numeric) },
-    categorical: { ...base.categorical, ...defined(user.categorical) },
-    columns: { ...base.columns, ...defined(user.columns) },
-  };
 }

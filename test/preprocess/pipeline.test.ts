@@ -113,3 +113,16 @@ describe('Pipeline', () => {
     );
   });
 });
+
+describe('mergePreprocessSpecs', () => {
+  it('overlays per-type options and column overrides key by key; undefined keeps the base value', async () => {
+    const { mergePreprocessSpecs } = await import('../../src/preprocess/pipeline');
+    const base = { numeric: { impute: 'none' as const, scale: 'none' as const }, categorical: { encode: 'ordinal' as const } };
+    expect(mergePreprocessSpecs(base, undefined)).toBe(base);
+    expect(mergePreprocessSpecs(base, { numeric: { impute: undefined, scale: 'standard' }, columns: { x: { impute: 'median' } } })).toEqual({
+      numeric: { impute: 'none', scale: 'standard' },
+      categorical: { encode: 'ordinal' },
+      columns: { x: { impute: 'median' } },
+    });
+  });
+});
