@@ -14,7 +14,8 @@
  * artifacts, the evaluation and drift reports (HTML) and summary.json with the figures.
  * Inspect the registry afterwards with the CLI:
  *
- *   npx mlops-kit history fraud --store fs:./mlops-demo/registry
+ *   npm run cli -- history fraud --store fs:./mlops-demo/registry   (in this repository;
+ *   npx mlops-kit ... where the package is installed)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -239,4 +240,4 @@ await registry.close();
 summary.seconds = (performance.now() - started) / 1000;
 writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 console.log(`\nDone in ${(summary.seconds as number).toFixed(1)} s. Everything is in ${file(dir)}/ (registry, artifacts, reports, summary.json).`);
-console.log(`Next: npx mlops-kit versions fraud --store fs:${file(join(dir, 'registry'))}`);
+console.log(`Next: npm run cli -- versions fraud --store fs:${file(join(dir, 'registry'))}`);
